@@ -1,0 +1,48 @@
+# microcred: `make run` for a demo, `make test` for every check. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+NODE_INTEROP := tests/interop/node
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck imports pytest bench clean node-deps
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP) ## Demo: generate an issuer key, sign a sample credential, verify it
+	$(BIN)/microcred demo
+
+node-deps: ## Install the pinned JavaScript interop libraries (npm ci)
+	@if [ -f $(NODE_INTEROP)/package-lock.json ]; then \
+	  cd $(NODE_INTEROP) && npm ci --no-audit --no-fund --loglevel=error; fi
+
+lint: $(STAMP) ## ruff (lint and format check)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(STAMP) ## mypy --strict on src/
+	$(BIN)/mypy
+
+imports: $(STAMP) ## import-linter layer contracts
+	$(BIN)/lint-imports
+
+pytest: $(STAMP) node-deps ## pytest only (unit, integration, conformance, interop)
+	$(BIN)/pytest -n 2 -q
+
+test: lint typecheck imports pytest ## Every check: ruff, mypy, import-linter, pytest
+
+bench: $(STAMP) ## Benchmarks (prints a table of ratios)
+	@if [ -d benchmarks ]; then $(BIN)/python -m benchmarks; else echo "No benchmarks yet."; fi
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis $(NODE_INTEROP)/node_modules

@@ -1,0 +1,47 @@
+"""The ``microcred`` command line.
+
+Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 unavailable.
+Every :class:`~microcred.errors.MicrocredError` becomes one stderr line and its exit code;
+no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from microcred.errors import MicrocredError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="microcred",
+    help="Micro-credentials as Open Badges 3.0 verifiable credentials.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except MicrocredError as exc:
+        sys.stderr.write(f"error [{exc.code}]: {exc.message}\n")
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 2
+    except click.ClickException as exc:  # usage errors arrive here in non-standalone mode
+        exc.show()
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def _entry() -> None:  # pragma: no cover - process entry
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Verifier service: fetching remote documents over HTTPS safely, reports for people."""
