@@ -92,7 +92,7 @@ def test_status_list_credential_shape() -> None:
 def test_status_list_credential_rejects_bad_times_and_ids() -> None:
     common = {"issuer": "did:example:1", "purpose": "revocation", "bitstring": Bitstring()}
     with pytest.raises(StatusListError, match="time zone"):
-        status_list_credential(id="https://x/l", valid_from=datetime(2025, 1, 1), **common)  # type: ignore[arg-type]  # noqa: DTZ001
+        status_list_credential(id="https://x/l", valid_from=datetime(2025, 1, 1), **common)  # type: ignore[arg-type]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     with pytest.raises(StatusListError, match="later"):
         status_list_credential(id="https://x/l", valid_from=start, valid_until=start, **common)  # type: ignore[arg-type]
