@@ -31,8 +31,8 @@ from microcred.credentials.jsonld import DocumentLoader
 from microcred.credentials.keys import base58btc_decode
 
 from .datetimes import parse_datetime
-from .suite import SIGNATURE_LENGTHS, Cryptosuite
 from .registry import suite_for_proof
+from .suite import SIGNATURE_LENGTHS, Cryptosuite
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "ProofCheck", "Resolver", "verify_proofs"]
 

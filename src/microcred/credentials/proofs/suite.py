@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from microcred.credentials import jsonld
-from microcred.credentials.jsonld import DocumentLoader
 from microcred.credentials.errors import ProofError
+from microcred.credentials.jsonld import DocumentLoader
 from microcred.credentials.keys import KeyPair, PublicKey, base58btc_encode
 
 from .datetimes import parse_datetime
