@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from microcred.credentials.keys.algorithms import ALGORITHMS, Algorithm
 from microcred.credentials.keys.key_pair import KeyPair
+from microcred.credentials.keys.keyfile import KeyFile, load_key_file, write_key_file
 from microcred.credentials.keys.multibase import (
     base58btc_decode,
     base58btc_encode,
@@ -24,16 +25,22 @@ from microcred.credentials.keys.multibase import (
     multibase_encode,
 )
 from microcred.credentials.keys.public_key import PublicKey
+from microcred.credentials.keys.store import InMemoryKeyStore, KeyStore
 
 __all__ = [
     "ALGORITHMS",
     "Algorithm",
+    "InMemoryKeyStore",
+    "KeyFile",
     "KeyPair",
+    "KeyStore",
     "PublicKey",
     "base58btc_decode",
     "base58btc_encode",
     "base64url_decode",
     "base64url_encode",
+    "load_key_file",
     "multibase_decode",
     "multibase_encode",
+    "write_key_file",
 ]
