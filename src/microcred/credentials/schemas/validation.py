@@ -20,7 +20,9 @@ refuses every other URI, so no schema is ever fetched from the network.
 The official OB 3.0 schema requires ``proof`` to be an array, while every 1EdTech sample
 (and JSON-LD, where one value equals a one-element set) also uses a single proof object.
 By default a single ``proof`` object is validated as a one-element array; pass
-``strict=True`` to validate the JSON exactly as it is. Formats ``date-time`` and ``date`` are checked
+``strict=True`` to validate the JSON exactly as it is.
+
+Formats ``date-time`` and ``date`` are checked
 with the standard library (RFC 3339), the same on every machine.
 """
 
@@ -215,15 +217,32 @@ def _path(error: ValidationError) -> str:
     return out or "$"
 
 
-def _message(error: ValidationError) -> str:
+def _shorten(error: ValidationError) -> str:
+    """The error message, with a long rendering of the offending value cut down."""
     message = error.message
+    shown = repr(error.instance)
+    if len(shown) > 60 and shown in message:
+        instance: object = error.instance
+        kind = (
+            "an object"
+            if isinstance(instance, dict)
+            else "an array"
+            if isinstance(instance, list)
+            else "a string"
+            if isinstance(instance, str)
+            else "the value"
+        )
+        message = message.replace(shown, f"{kind} ({shown[:40]}...)", 1)
+    return message
+
+
+def _message(error: ValidationError) -> str:
+    message = _shorten(error)
     if error.context:
+        message = "matches none of the allowed forms"
         deeper = best_match(error.context)
         if deeper is not None:
-            where = _path(deeper)
-            message = f"{message.split(' is not valid under')[0][:80]} is not valid: " + (
-                f"{where}: {deeper.message}" if where != "$" else deeper.message
-            )
+            message += f"; closest: {_path(deeper)}: {_shorten(deeper)}"
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 3] + "..."
     return message
