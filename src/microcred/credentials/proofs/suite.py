@@ -119,7 +119,11 @@ class Cryptosuite:
         return document
 
     def transform(
-        self, document: Mapping[str, Any], *, loader: DocumentLoader | None = None
+        self,
+        document: Mapping[str, Any],
+        *,
+        key_algorithm: str = "Ed25519",
+        loader: DocumentLoader | None = None,
     ) -> bytes:
         """The Transformation algorithm: the canonical form of ``document`` as UTF-8."""
         raise NotImplementedError
@@ -129,8 +133,8 @@ class Cryptosuite:
         document: Mapping[str, Any],
         options: Mapping[str, Any],
         *,
+        key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
-        verifying: bool = False,
     ) -> bytes:
         """The Proof Configuration algorithm: the canonical proof options as UTF-8."""
         raise NotImplementedError
@@ -150,8 +154,10 @@ class Cryptosuite:
         matching previous proofs of a chain); ``options`` the proof without ``proofValue``.
         """
         self.check_options(options, verifying=verifying)
-        config = self.canonical_proof_config(document, options, loader=loader, verifying=verifying)
-        canonical = self.transform(document, loader=loader)
+        config = self.canonical_proof_config(
+            document, options, key_algorithm=key_algorithm, loader=loader
+        )
+        canonical = self.transform(document, key_algorithm=key_algorithm, loader=loader)
         algorithm = self.hash_algorithm(key_algorithm)
         return HashData(
             canonical_proof_config=config,
@@ -228,41 +234,52 @@ class RdfcCryptosuite(Cryptosuite):
     """Suites that transform with RDFC-1.0 (eddsa-rdfc-2022, ecdsa-rdfc-2019, legacy)."""
 
     def transform(
-        self, document: Mapping[str, Any], *, loader: DocumentLoader | None = None
+        self,
+        document: Mapping[str, Any],
+        *,
+        key_algorithm: str = "Ed25519",
+        loader: DocumentLoader | None = None,
     ) -> bytes:
-        """Transformation (eddsa-rdfc-2022, section 3.2.3) step 2: RDFC-1.0 N-Quads."""
-        return jsonld.canonicalize(document, loader=loader).encode("utf-8")
+        """Transformation (eddsa-rdfc-2022, section 3.2.3) step 2: RDFC-1.0 N-Quads.
+
+        vc-di-ecdsa section 2 ("canon-and-hash"): with a P-384 key, RDFC-1.0 itself runs
+        with SHA-384 as its hash algorithm (the official P-384 vectors depend on it).
+        """
+        return _rdfc(document, self.hash_algorithm(key_algorithm), loader)
 
     def canonical_proof_config(
         self,
         document: Mapping[str, Any],
         options: Mapping[str, Any],
         *,
+        key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
-        verifying: bool = False,
     ) -> bytes:
         """Proof Configuration (eddsa-rdfc-2022, section 3.2.5) steps 1-5.
 
         The proof options are cloned, given ``unsecuredDocument.@context`` and
         canonicalized with RDFC-1.0.
         """
-        del verifying
         config = {k: v for k, v in options.items() if k != "proofValue"}
         if "@context" in document:
             config["@context"] = copy.deepcopy(document["@context"])
         else:
             config.pop("@context", None)
-        return jsonld.canonicalize(config, loader=loader).encode("utf-8")
+        return _rdfc(config, self.hash_algorithm(key_algorithm), loader)
 
 
 class JcsCryptosuite(Cryptosuite):
     """Suites that transform with JCS, RFC 8785 (eddsa-jcs-2022, ecdsa-jcs-2019)."""
 
     def transform(
-        self, document: Mapping[str, Any], *, loader: DocumentLoader | None = None
+        self,
+        document: Mapping[str, Any],
+        *,
+        key_algorithm: str = "Ed25519",
+        loader: DocumentLoader | None = None,
     ) -> bytes:
         """Transformation (eddsa-jcs-2022, section 3.3.3) step 2: the JCS serialization."""
-        del loader
+        del key_algorithm, loader
         return jsonld.jcs(dict(document))
 
     def proof_options(
@@ -283,11 +300,11 @@ class JcsCryptosuite(Cryptosuite):
         document: Mapping[str, Any],
         options: Mapping[str, Any],
         *,
+        key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
-        verifying: bool = False,
     ) -> bytes:
         """Proof Configuration (eddsa-jcs-2022, section 3.3.5): JCS of the proof options."""
-        del document, loader, verifying
+        del document, key_algorithm, loader
         return jsonld.jcs({k: v for k, v in options.items() if k != "proofValue"})
 
     def unsecured_for_verification(
@@ -311,6 +328,16 @@ class JcsCryptosuite(Cryptosuite):
         unsecured = dict(document)
         unsecured["@context"] = copy.deepcopy(options["@context"])
         return unsecured
+
+
+def _rdfc(document: Mapping[str, Any], hash_algorithm: str, loader: DocumentLoader | None) -> bytes:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, as UTF-8 bytes."""
+    if hash_algorithm == "sha256":
+        nquads = jsonld.canonicalize(document, loader=loader)
+    else:
+        dataset = jsonld.to_rdf(document, loader=loader)
+        nquads = jsonld.canonicalize_dataset(dataset, hash_algorithm=hash_algorithm).nquads
+    return nquads.encode("utf-8")
 
 
 def _as_list(value: Any) -> list[Any]:
