@@ -1,0 +1,175 @@
+"""JSON-LD to RDF (JSON-LD 1.1 Processing Algorithms, section 6 "RDF Serialization").
+
+For now the JSON-LD expansion and Deserialize JSON-LD to RDF algorithms are pyld's
+(``jsonld.to_rdf``); a later issue replaces them with microcred's own engine. Two rules
+keep pyld safe and exact here:
+
+* pyld only ever sees our :data:`DocumentLoader` (wrapped as its ``documentLoader``), so it
+  cannot fetch anything; an unknown context surfaces as :class:`UnknownContextError`.
+* We take pyld's *dataset objects*, never its N-Quads text: pyld's serializer drops or
+  mis-escapes control characters in literals (it does not produce the canonical N-Quads
+  escapes of RDFC-1.0 section 4.9). Our :mod:`.nquads` serializer does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pyld import jsonld  # type: ignore[import-untyped,unused-ignore]
+
+from microcred.credentials.errors import (
+    CanonicalizationError,
+    MalformedDocument,
+    UnknownContextError,
+)
+from microcred.credentials.jsonld.loader import DEFAULT_LOADER, DocumentLoader, copy_json
+from microcred.credentials.jsonld.nquads import (
+    RDF_LANGSTRING,
+    XSD_STRING,
+    BlankNode,
+    GraphName,
+    Iri,
+    Literal,
+    Object,
+    Quad,
+)
+from microcred.credentials.jsonld.rdfc import canonicalize_dataset
+
+__all__ = ["canonicalize", "pyld_document_loader", "raise_for_jsonld_error", "to_rdf"]
+
+JsonLdError: type[Exception] = jsonld.JsonLdError
+
+
+def pyld_document_loader(loader: DocumentLoader) -> Any:
+    """Adapt a :data:`DocumentLoader` to pyld's ``documentLoader(url, options)`` contract.
+
+    The remote document carries no cache ``tag``, so pyld keeps what it resolves from it
+    in a per-operation cache only, never in its process-wide cache: two loaders that map a
+    URL differently never see each other's contexts.
+    """
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        del options
+        return {"contextUrl": None, "documentUrl": url, "document": loader(url)}
+
+    return load
+
+
+def raise_for_jsonld_error(error: BaseException) -> None:
+    """Translate a pyld failure into a typed microcred error (always raises).
+
+    An :class:`UnknownContextError` raised by our loader inside pyld is re-raised as is.
+    Any other JSON-LD error becomes a :class:`CanonicalizationError` naming the JSON-LD
+    error code (e.g. ``invalid IRI mapping``); the pyld error stays as ``__cause__``.
+    """
+    cause: BaseException | None = error
+    code: str | None = None
+    detail = str(error)
+    while cause is not None:
+        if isinstance(cause, UnknownContextError):
+            raise cause
+        found = getattr(cause, "code", None)
+        if isinstance(found, str) and code is None:
+            code = found
+            detail = str(getattr(cause, "message", cause))
+        cause = cause.__cause__
+    raise CanonicalizationError(
+        f"The document is not valid JSON-LD ({code or 'unknown error'}: "
+        f"{detail.splitlines()[0] if detail else ''}). Fix the document; check its "
+        "@context and that every value has the shape its term requires.",
+    ) from error
+
+
+def _term(value: Mapping[str, Any]) -> Object:
+    kind = value["type"]
+    if kind == "IRI":
+        return Iri(value["value"])
+    if kind == "blank node":
+        return BlankNode(value["value"][2:])
+    language = value.get("language")
+    if language is not None:
+        return Literal(value["value"], RDF_LANGSTRING, language)
+    return Literal(value["value"], value.get("datatype") or XSD_STRING)
+
+
+def _graph(name: str) -> GraphName:
+    if name == "@default":
+        return None
+    if name.startswith("_:"):
+        return BlankNode(name[2:])
+    return Iri(name)
+
+
+def to_rdf(
+    document: Mapping[str, Any] | Sequence[Any],
+    *,
+    loader: DocumentLoader | None = None,
+    base: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> list[Quad]:
+    """Convert a JSON-LD document to an RDF dataset (a list of quads, no duplicates).
+
+    ``base`` is the document's base IRI. By default there is none, as for credentials:
+    relative IRIs stay relative and RDF conversion drops them (JSON-LD 1.1 API 6.1;
+    pyld would otherwise resolve them against its made-up ``http://example.org/base/``). ``options``
+    passes further JSON-LD API options to the processor: ``processingMode``,
+    ``expandContext``, ``produceGeneralizedRdf``, ``rdfDirection``. Contexts come from
+    ``loader`` (default: the bundled contexts); unknown ones raise
+    :class:`UnknownContextError`, invalid JSON-LD raises :class:`CanonicalizationError`.
+    """
+    if not isinstance(document, Mapping | list | tuple):
+        raise MalformedDocument(
+            f"A JSON-LD document must be a JSON object or array, not {type(document).__name__}."
+        )
+    pyld_options: dict[str, Any] = dict(options or {})
+    pyld_options["documentLoader"] = pyld_document_loader(loader or DEFAULT_LOADER)
+    pyld_options["base"] = base
+    pyld_options.pop("format", None)
+    if "expandContext" in pyld_options and isinstance(pyld_options["expandContext"], Mapping):
+        pyld_options["expandContext"] = copy_json(pyld_options["expandContext"])
+    try:
+        dataset = jsonld.to_rdf(_plain(document), pyld_options)
+    except JsonLdError as error:
+        raise_for_jsonld_error(error)
+        raise  # pragma: no cover - raise_for_jsonld_error always raises
+    except RecursionError:
+        raise MalformedDocument(
+            "The document is nested too deeply to process; flatten it."
+        ) from None
+    quads: dict[Quad, None] = {}
+    for graph_name, triples in dataset.items():
+        graph = _graph(graph_name)
+        for triple in triples:
+            subject = _term(triple["subject"])
+            predicate = _term(triple["predicate"])
+            if isinstance(subject, Literal) or isinstance(predicate, Literal):
+                continue  # not RDF (generalized RDF allows only blank-node predicates)
+            quads[Quad(subject, predicate, _term(triple["object"]), graph)] = None
+    return list(quads)
+
+
+def canonicalize(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader | None = None,
+    hash_algorithm: str = "sha256",
+) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (what eddsa-rdfc-2022 hashes).
+
+    vc-di-eddsa section 3.3.3 (rdfc-2022 "Transformation"): convert the document to an RDF
+    dataset, canonicalize it with RDFC-1.0, serialize as canonical N-Quads. RDFC-1.0's
+    internal hash is SHA-256; ecdsa-rdfc-2019 with P-384 keys uses ``"sha384"``
+    (vc-di-ecdsa section 3.3.3), which can change the blank node labels.
+    """
+    return canonicalize_dataset(
+        to_rdf(document, loader=loader), hash_algorithm=hash_algorithm
+    ).nquads
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
