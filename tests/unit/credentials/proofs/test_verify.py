@@ -12,7 +12,13 @@ from microcred.credentials.dids import VerificationMethod, resolve_verification_
 from microcred.credentials.documents import OfflineDocuments
 from microcred.credentials.errors import DidResolutionError, FetchError, MalformedDocument
 from microcred.credentials.keys import KeyPair, base58btc_encode
-from microcred.credentials.proofs import FAILURE_CODES, ProofCheck, sign, verify_proofs
+from microcred.credentials.proofs import (
+    FAILURE_CODES,
+    ProofCheck,
+    get_suite,
+    sign,
+    verify_proofs,
+)
 
 CREATED = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 NOW = CREATED + timedelta(hours=1)
@@ -246,8 +252,6 @@ def test_legacy_cryptosuite_name_uses_rdfc_algorithm() -> None:
         "verificationMethod": KEY.verification_method,
         "proofPurpose": "assertionMethod",
     }
-    from microcred.credentials.proofs import get_suite
-
     suite = get_suite("eddsa-rdfc-2022")
     hashed = suite.hash_data(unsigned, options, key_algorithm="Ed25519", verifying=True)
     proof = {**options, "proofValue": "z" + base58btc_encode(KEY.sign(hashed.combined))}
