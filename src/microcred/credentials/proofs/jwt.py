@@ -345,7 +345,7 @@ def _verify(
     alg = header.get("alg")
     if isinstance(alg, str) and alg.lower() == "none":
         raise _Failed("alg_none", "Unsigned JWTs (alg 'none') are never accepted.")
-    if alg not in ALGORITHMS:
+    if not isinstance(alg, str) or alg not in ALGORITHMS:
         raise _Failed(
             "unsupported_alg",
             f"JWT alg {alg!r} is not supported; use one of {', '.join(ALGORITHMS)}.",
@@ -470,11 +470,15 @@ def _check_claims(payload: Mapping[str, Any], credential: Mapping[str, Any]) -> 
 def _check_times(payload: Mapping[str, Any], now: datetime, clock_skew: timedelta) -> None:
     stamp = now.timestamp()
     skew = clock_skew.total_seconds()
-    nbf, exp = payload.get("nbf"), payload.get("exp")
-    if _is_number(nbf) and nbf > stamp + skew:
+    nbf, exp = _number(payload.get("nbf")), _number(payload.get("exp"))
+    if nbf is not None and nbf > stamp + skew:
         raise _Failed("jwt_not_yet_valid", f"The JWT is not valid before {_when(nbf)}.")
-    if _is_number(exp) and exp <= stamp - skew:
+    if exp is not None and exp <= stamp - skew:
         raise _Failed("jwt_expired", f"The JWT expired at {_when(exp)}.")
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if _is_number(value) else None
 
 
 def _is_number(value: Any) -> bool:

@@ -216,3 +216,42 @@ def test_sign_then_verify_round_trip(document: dict[str, Any], suite: str) -> No
     signed = sign(document, KEY, suite=suite, created=CREATED)
     [check] = verify_proofs(signed, resolve=resolve)
     assert check.verified, check.message
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "cryptosuite",
+                    "proofValue",
+                    "verificationMethod",
+                    "proofPurpose",
+                    "created",
+                    "expires",
+                    "id",
+                    "previousProof",
+                    "domain",
+                    "challenge",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(proofs=st.lists(json_values, min_size=1, max_size=3))
+def test_garbage_proofs_give_failed_checks_never_exceptions(proofs: list[Any]) -> None:
+    document = {k: v for k, v in SIGNED.items() if k != "proof"}
+    document["proof"] = proofs
+    checks = verify_proofs(document, resolve=resolve)
+    assert len(checks) == len(proofs)
+    assert not any(c.verified for c in checks)
