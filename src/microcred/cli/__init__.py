@@ -45,3 +45,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _entry() -> None:  # pragma: no cover - process entry
     sys.exit(main())
+
+
+def _register() -> None:
+    from microcred.cli import credential, demo, keys, status  # noqa: PLC0415
+
+    app.add_typer(keys.app, name="keys")
+    app.add_typer(credential.app, name="credential")
+    app.add_typer(status.app, name="status")
+    app.command("demo")(demo.run_demo)
+
+
+_register()
