@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+#: The database fixtures (engine, connection, session_factory, session, dialect) are shared
+#: by integration and functional tests.
+pytest_plugins = ["db_fixtures"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
