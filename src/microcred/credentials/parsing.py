@@ -130,7 +130,7 @@ def _classify(text: str, *, container: Literal["plain", "png", "svg"]) -> Parsed
     stripped = text.strip()
     if _JWT.match(stripped):
         return ParsedInput(kind="jwt", document=None, jwt=stripped, container=container)
-    if not stripped.startswith("{"):
+    if not stripped.startswith(("{", "[")):
         raise MalformedDocument(
             "The input is neither a JSON object nor a compact JWT; a credential is a JSON "
             "object (or a JWT of one)."
