@@ -1,0 +1,1 @@
+"""HTTP API routers, one module per domain (registered in :mod:`microcred.web.app`)."""

@@ -1,0 +1,146 @@
+"""The FastAPI application factory. No import-time globals: everything a request needs
+(settings, engine, session factory, rate limiter) lives on ``app.state``.
+
+Routers are registered from :func:`routers`; each domain adds its router there.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import microcred
+from microcred.config import Settings
+from microcred.storage import create_engine
+from microcred.storage import session_factory as make_session_factory
+from microcred.web.api import accounts as accounts_api
+from microcred.web.api import dids as dids_api
+from microcred.web.problems import install_problem_handlers, problem_response
+from microcred.web.ratelimit import RateLimiter
+
+__all__ = ["BodySizeLimit", "create_app", "routers"]
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the app, in registration order (append yours here)."""
+    return [
+        accounts_api.router,
+        dids_api.router,
+    ]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """The microcred web application for ``settings``.
+
+    ``engine`` defaults to one built from ``settings.resolved_database_url``;
+    ``session_factory`` defaults to one bound to that engine (tests pass their own, bound
+    to a rolled-back connection).
+    """
+    if engine is None:
+        engine = create_engine(settings.resolved_database_url)
+    if session_factory is None:
+        session_factory = make_session_factory(engine)
+    app = FastAPI(
+        title="microcred",
+        version=getattr(microcred, "__version__", "0"),
+        summary="Micro-credentials as Open Badges 3.0 verifiable credentials.",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+
+    @app.get("/healthz", tags=["meta"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        try:
+            with session_factory() as session:
+                session.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            from microcred.errors import Unavailable  # noqa: PLC0415
+
+            raise Unavailable(
+                "The database is not reachable; check MICROCRED_DATABASE_URL.",
+                code="database_unavailable",
+            ) from None
+        return {"status": "ok"}
+
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with a 413 problem.
+
+    A declared ``Content-Length`` over the limit is refused before reading; otherwise the
+    body is read chunk by chunk and refused as soon as the count passes the limit (chunked
+    uploads and lying Content-Length headers included), then replayed to the app.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            if messages:
+                return messages.pop(0)
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            "request_too_large",
+            f"The request body is larger than {self.max_bytes} bytes "
+            "(MICROCRED_MAX_REQUEST_BYTES); send less data, or split it.",
+            instance=scope.get("path"),
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
