@@ -55,5 +55,13 @@ def _register() -> None:
     app.add_typer(status.app, name="status")
     app.command("demo")(demo.run_demo)
 
+    from microcred.cli import db, org, serve, token, user  # noqa: PLC0415
+
+    app.add_typer(db.app, name="db")
+    app.command("serve")(serve.serve)
+    app.add_typer(org.app, name="org")
+    app.add_typer(token.app, name="token")
+    app.add_typer(user.app, name="user")
+
 
 _register()
