@@ -18,6 +18,7 @@ from microcred.config import Settings
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
 from microcred.web.api import accounts as accounts_api
+from microcred.web.api import catalogue as catalogue_api
 from microcred.web.api import dids as dids_api
 from microcred.web.problems import install_problem_handlers, problem_response
 from microcred.web.ratelimit import RateLimiter
@@ -30,6 +31,7 @@ def routers() -> list[APIRouter]:
     return [
         accounts_api.router,
         dids_api.router,
+        catalogue_api.router,
     ]
 
 
