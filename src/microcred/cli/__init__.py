@@ -63,5 +63,10 @@ def _register() -> None:
     app.add_typer(token.app, name="token")
     app.add_typer(user.app, name="user")
 
+    from microcred.cli import catalogue, skills  # noqa: PLC0415
+
+    app.add_typer(catalogue.app, name="catalogue")
+    app.add_typer(skills.app, name="skills")
+
 
 _register()
