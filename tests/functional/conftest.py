@@ -12,16 +12,26 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from microcred.accounts import passwords
 from microcred.config import Settings
 from microcred.web.app import create_app
 
 TEST_MASTER_KEY = "functional-test-master-key-0123456789abcdef"
 TEST_BASE_URL = "http://localhost:8000"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id, with the minimum cost: sign-ups and sign-ins stay fast in tests."""
+    monkeypatch.setattr(
+        passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 @pytest.fixture
