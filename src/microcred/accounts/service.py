@@ -84,13 +84,11 @@ def _dummy_hash() -> str:
 
 
 def normalise_email(email: str) -> str:
-    """Trimmed and lower-cased; refuses what cannot be an address."""
+    """Trimmed and lower-cased; refuses what cannot be an address (the domain needs a dot,
+    except ``localhost``)."""
     value = email.strip().lower() if isinstance(email, str) else ""
-    if (
-        not _EMAIL.fullmatch(value)
-        or ("." not in value.rsplit("@", 1)[1].strip(".")
-        and (value.rsplit("@", 1)[1] != "localhost"))
-    ):
+    domain = value.rsplit("@", 1)[-1]
+    if not _EMAIL.fullmatch(value) or ("." not in domain.strip(".") and domain != "localhost"):
         raise InvalidInput(f"{email!r} is not an email address.", code="invalid_email")
     return value
 
