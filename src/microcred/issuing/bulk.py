@@ -1,0 +1,750 @@
+"""Bulk awards from CSV: streaming parse and validation, and the error report.
+
+File rules (all checked before anything is issued):
+
+* UTF-8, with or without a byte order mark; anything else is refused with the line where
+  decoding failed.
+* The first line is a header. Columns: ``email`` and/or ``did`` (at least one column, and
+  each row needs at least one value), ``external_id`` (required; makes each row
+  idempotent), optional ``name``, ``result``, ``evidence_url``, ``evidence_narrative``,
+  ``valid_until``. Header names are case-insensitive; unknown or repeated columns are errors.
+* At most ``max_rows`` data rows (blank lines are ignored); reading stops at the first row
+  over the limit, so a huge file is never read (or held) in full.
+* Formula injection: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return (after leading spaces) is **rejected**, except plain numbers such as ``-5`` or
+  ``+3.5``. The error report (:func:`errors_csv`) **neutralises** such cells by prefixing a
+  single quote, so opening it in a spreadsheet never runs anything.
+* ``external_id`` must be unique within the file; ids already used in the organisation are
+  checked by the service (same recipient: skipped; different recipient: error).
+
+:func:`parse_csv` yields :class:`ParsedRow` and :class:`RowError` items as it reads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from microcred.accounts import keys as org_keys
+from microcred.accounts.models import Organisation
+from microcred.accounts.types import Actor
+from microcred.audit.service import record
+from microcred.catalogue import service as catalogue_service
+from microcred.catalogue.achievement import achievement_json
+from microcred.catalogue.models import DefinitionVersion
+from microcred.credentials.keys import KeyFile
+from microcred.errors import MicrocredError
+from microcred.issuing import claims, service
+from microcred.issuing.errors import AwardInputInvalid, BatchNotFound
+from microcred.issuing.fields import (
+    FORMULA_PREFIXES,
+    check_did,
+    check_email,
+    check_external_id,
+    check_text,
+    check_url,
+    check_valid_until,
+    is_formula,
+)
+from microcred.issuing.models import Award, BulkBatch, BulkError, BulkRow
+from microcred.issuing.types import BatchCounts, EvidenceInput, RowError
+from microcred.storage import transaction, utcnow
+
+__all__ = [
+    "COLUMNS",
+    "MAX_CELL_CHARS",
+    "MAX_LINE_BYTES",
+    "MAX_STORED_ERRORS",
+    "ParsedRow",
+    "batch_counts",
+    "batch_errors",
+    "create_batch",
+    "errors_csv",
+    "failed_rows",
+    "get_batch",
+    "neutralise",
+    "parse_csv",
+    "run_batch",
+]
+
+COLUMNS = (
+    "email",
+    "did",
+    "external_id",
+    "name",
+    "result",
+    "evidence_url",
+    "evidence_narrative",
+    "valid_until",
+)
+MAX_CELL_CHARS = 10_000
+MAX_LINE_BYTES = 64 * 1024
+_LIMITS = {"name": 200, "result": 200, "evidence_narrative": 5000}
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A valid data row (``line`` is the physical line it starts on, 1 = the header)."""
+
+    line: int
+    external_id: str
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+    result: str | None = None
+    evidence_url: str | None = None
+    evidence_narrative: str | None = None
+    valid_until: datetime | None = None
+
+
+def parse_csv(stream: IO[bytes], *, max_rows: int, now: datetime) -> Iterator[ParsedRow | RowError]:
+    """Read a bulk CSV from a binary stream, yielding valid rows and errors in file order.
+
+    File-level problems (encoding, header, too many rows, broken CSV) end the stream with
+    one error. Row problems yield one :class:`RowError` per bad cell and go on.
+    """
+    lines = _Lines(stream)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+    except _DecodeError as exc:
+        yield exc.error
+        return
+    except csv.Error as exc:
+        yield RowError(1, "", f"The header line is not valid CSV: {exc}.", "malformed_csv")
+        return
+    if header is None or not any(h.strip() for h in header):
+        yield RowError(
+            1,
+            "",
+            "The file is empty; the first line must be a header such as 'email,external_id,name'.",
+            "missing_header",
+        )
+        return
+    columns, header_errors = _check_header(header)
+    if header_errors:
+        yield from header_errors
+        return
+    seen: dict[str, int] = {}
+    rows = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader, None)
+        except _DecodeError as exc:
+            yield exc.error
+            return
+        except csv.Error as exc:
+            yield RowError(
+                start,
+                "",
+                f"Line {start} is not valid CSV ({exc}); check quotes and separators.",
+                "malformed_csv",
+            )
+            return
+        if record is None:
+            return
+        line = start
+        if not any(cell.strip() for cell in record):
+            continue
+        rows += 1
+        if rows > max_rows:
+            yield RowError(
+                line,
+                "",
+                f"The file has more than {max_rows:,} rows; split it into files of at most "
+                f"{max_rows:,} rows.",
+                "too_many_rows",
+            )
+            return
+        yield from _check_row(line, record, columns, seen, now)
+
+
+class _DecodeError(Exception):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class _Lines:
+    """Physical lines of a binary stream, decoded as UTF-8 one by one (so a decoding error
+    names its line), with a BOM allowed at the start and a cap on the length of a line."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        data = self._stream.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            raise StopIteration
+        self.number += 1
+        if len(data) > MAX_LINE_BYTES:
+            raise _DecodeError(
+                RowError(
+                    self.number,
+                    "",
+                    f"Line {self.number} is longer than {MAX_LINE_BYTES:,} bytes; is this a CSV "
+                    "file?",
+                    "line_too_long",
+                )
+            )
+        if self.number == 1 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _DecodeError(
+                RowError(
+                    self.number,
+                    "",
+                    f"The file is not UTF-8 (byte 0x{data[exc.start]:02x} on line "
+                    f"{self.number}). Save it as 'CSV UTF-8' and upload it again.",
+                    "encoding",
+                )
+            ) from None
+
+
+def _check_header(header: list[str]) -> tuple[list[str], list[RowError]]:
+    names = [h.strip().lower() for h in header]
+    errors: list[RowError] = []
+    for name in names:
+        if name not in COLUMNS:
+            errors.append(
+                RowError(
+                    1,
+                    neutralise(name[:64]),
+                    f"Unknown column {name[:64]!r}; allowed columns are {', '.join(COLUMNS)}.",
+                    "unknown_column",
+                )
+            )
+    for name in {n for n in names if names.count(n) > 1}:
+        errors.append(RowError(1, name, f"Column {name!r} appears twice.", "duplicate_column"))
+    if "external_id" not in names:
+        errors.append(
+            RowError(
+                1,
+                "external_id",
+                "Missing column 'external_id': give every row a unique id (e.g. your "
+                "enrolment id) so that uploading the file again never issues twice.",
+                "missing_column",
+            )
+        )
+    if "email" not in names and "did" not in names:
+        errors.append(
+            RowError(
+                1,
+                "email",
+                "Missing recipient column: add 'email' (the learner's address) or 'did'.",
+                "missing_column",
+            )
+        )
+    return names, errors
+
+
+def _check_row(
+    line: int,
+    record: list[str],
+    columns: list[str],
+    seen: dict[str, int],
+    now: datetime,
+) -> Iterator[RowError | ParsedRow]:
+    if len(record) != len(columns):
+        yield RowError(
+            line,
+            "",
+            f"Expected {len(columns)} fields as in the header, found {len(record)}.",
+            "field_count",
+        )
+        return
+    values: dict[str, str] = {}
+    errors: list[RowError] = []
+    for name, raw in zip(columns, record, strict=True):
+        if len(raw) > MAX_CELL_CHARS:
+            errors.append(
+                RowError(line, name, f"Longer than {MAX_CELL_CHARS} characters.", "too_long")
+            )
+            continue
+        if raw.startswith(("\t", "\r")) or is_formula(raw.lstrip(" ")):
+            errors.append(
+                RowError(
+                    line,
+                    name,
+                    "Starts with =, +, -, @, a tab or a carriage return, which spreadsheets "
+                    "run as a formula; remove the leading character.",
+                    "formula",
+                )
+            )
+            continue
+        values[name] = raw.strip()
+    parsed: dict[str, object] = {}
+    for name, value in values.items():
+        if not value and name != "external_id":
+            continue
+        try:
+            parsed[name] = _check_cell(name, value, now)
+        except AwardInputInvalid as exc:
+            errors.append(RowError(line, name, exc.message.split(": ", 1)[-1], "invalid_value"))
+    if "external_id" in values and "external_id" in parsed:
+        external_id = str(parsed["external_id"])
+        first = seen.get(external_id)
+        if first is not None:
+            errors.append(
+                RowError(
+                    line,
+                    "external_id",
+                    f"external_id {external_id!r} already appears on line {first}.",
+                    "duplicate_external_id",
+                )
+            )
+        else:
+            seen[external_id] = line
+    if (
+        "email" not in parsed
+        and "did" not in parsed
+        and not any(e.column in ("email", "did") for e in errors)
+    ):
+        errors.append(
+            RowError(line, "email", "Give the learner's email or did.", "missing_recipient")
+        )
+    if errors:
+        yield from errors
+        return
+    yield ParsedRow(
+        line=line,
+        external_id=str(parsed["external_id"]),
+        email=_opt(parsed.get("email")),
+        did=_opt(parsed.get("did")),
+        name=_opt(parsed.get("name")),
+        result=_opt(parsed.get("result")),
+        evidence_url=_opt(parsed.get("evidence_url")),
+        evidence_narrative=_opt(parsed.get("evidence_narrative")),
+        valid_until=parsed.get("valid_until"),  # type: ignore[arg-type]
+    )
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _check_cell(name: str, value: str, now: datetime) -> object:
+    if name == "external_id":
+        return check_external_id(value)
+    if name == "email":
+        return check_email(value)
+    if name == "did":
+        return check_did(value)
+    if name == "evidence_url":
+        return check_url(value)
+    if name == "valid_until":
+        return check_valid_until(value, now=now)
+    return check_text(
+        value, field=name, max_length=_LIMITS[name], multiline=name == "evidence_narrative"
+    )
+
+
+def neutralise(value: str) -> str:
+    """A cell value that no spreadsheet will run as a formula (a leading quote)."""
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def errors_csv(errors: Iterable[RowError]) -> str:
+    """The error report as CSV (line, column, code, message), safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["line", "column", "code", "message"])
+    for error in errors:
+        writer.writerow(
+            [str(error.line), neutralise(error.column), error.code, neutralise(error.message)]
+        )
+    return out.getvalue()
+
+
+# -- batches ------------------------------------------------------------------------------
+
+#: Errors stored per batch (all are counted; the first ones are kept for the report).
+MAX_STORED_ERRORS = 10_000
+_CHUNK = 500
+
+
+class _HashingReader(io.RawIOBase):
+    """A binary stream that hashes what is read through it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.digest.update(data)
+        return n
+
+
+def create_batch(
+    session: Session,
+    *,
+    organisation: Organisation,
+    version: DefinitionVersion,
+    stream: IO[bytes],
+    filename: str,
+    max_rows: int,
+    actor: Actor,
+    now: datetime | None = None,
+) -> BulkBatch:
+    """Validate a CSV and store it as a batch: ``queued`` with its rows when every row is
+    valid, else ``invalid`` with its errors and no rows (nothing will be issued).
+
+    Rows whose external id was already issued in the organisation to the same recipient
+    and definition version are stored as ``skipped`` (a re-upload issues nothing twice);
+    for another recipient they are errors.
+    """
+    when = now or utcnow()
+    service.check_version(organisation, version)
+    reader = _HashingReader(stream)
+    buffered = io.BufferedReader(reader, buffer_size=64 * 1024)
+    batch = BulkBatch(
+        public_id=str(uuid.uuid4()),
+        organisation_id=organisation.id,
+        definition_version_id=version.id,
+        filename=(filename or "")[:255],
+        sha256="",
+        status="validating",
+        total_rows=0,
+        error_count=0,
+        created_by=actor.label,
+        created_at=when,
+    )
+    session.add(batch)
+    session.flush()
+    errors: list[RowError] = []
+    error_count = 0
+    rows: list[ParsedRow] = []
+    total = 0
+
+    def flush_errors() -> None:
+        if errors:
+            session.execute(
+                insert(BulkError),
+                [
+                    {
+                        "batch_id": batch.id,
+                        "line": e.line,
+                        "column": e.column[:64],
+                        "code": e.code,
+                        "message": e.message,
+                    }
+                    for e in errors
+                ],
+            )
+            errors.clear()
+
+    def add_error(error: RowError) -> None:
+        nonlocal error_count
+        error_count += 1
+        if error_count <= MAX_STORED_ERRORS:
+            errors.append(error)
+        if len(errors) >= _CHUNK:
+            flush_errors()
+
+    def flush_rows() -> None:
+        if not rows:
+            return
+        existing = {
+            award.external_id: award
+            for award in session.scalars(
+                select(Award).where(
+                    Award.organisation_id == organisation.id,
+                    Award.external_id.in_([r.external_id for r in rows]),
+                )
+            )
+        }
+        values = []
+        for row in rows:
+            award = existing.get(row.external_id)
+            status, award_id = "pending", None
+            if award is not None:
+                if (
+                    award.recipient_email == row.email
+                    and (row.did is None or award.recipient_did == row.did)
+                    and award.definition_version_id == version.id
+                ):
+                    status, award_id = "skipped", award.id
+                else:
+                    add_error(
+                        RowError(
+                            row.line,
+                            "external_id",
+                            f"external_id {row.external_id!r} was already used for another "
+                            "recipient or definition; use a new id.",
+                            "external_id_conflict",
+                        )
+                    )
+                    continue
+            if error_count:
+                continue  # the batch is invalid; no need to store rows
+            values.append(
+                {
+                    "batch_id": batch.id,
+                    "line": row.line,
+                    "external_id": row.external_id,
+                    "email": row.email,
+                    "did": row.did,
+                    "name": row.name,
+                    "result": row.result,
+                    "evidence_url": row.evidence_url,
+                    "evidence_narrative": row.evidence_narrative,
+                    "valid_until": row.valid_until,
+                    "status": status,
+                    "award_id": award_id,
+                }
+            )
+        if values:
+            session.execute(insert(BulkRow), values)
+        rows.clear()
+
+    for item in parse_csv(buffered, max_rows=max_rows, now=when):
+        if isinstance(item, RowError):
+            add_error(item)
+            continue
+        total += 1
+        rows.append(item)
+        if len(rows) >= _CHUNK:
+            flush_rows()
+    flush_rows()
+    flush_errors()
+    batch.sha256 = reader.digest.hexdigest()
+    batch.total_rows = total
+    batch.error_count = error_count
+    if error_count:
+        batch.status = "invalid"
+        session.execute(delete(BulkRow).where(BulkRow.batch_id == batch.id))
+    elif total == 0:
+        batch.status = "invalid"
+        batch.error_count = 1
+        session.add(
+            BulkError(
+                batch_id=batch.id,
+                line=1,
+                column="",
+                code="no_rows",
+                message="The file has a header but no rows.",
+            )
+        )
+    else:
+        batch.status = "queued"
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="bulk.upload",
+        organisation_id=organisation.id,
+        subject_type="bulk_batch",
+        subject_id=batch.public_id,
+        details={
+            "filename": batch.filename,
+            "sha256": batch.sha256,
+            "rows": total,
+            "errors": batch.error_count,
+            "status": batch.status,
+        },
+    )
+    return batch
+
+
+def get_batch(session: Session, organisation: Organisation, public_id: str) -> BulkBatch:
+    batch = session.scalar(
+        select(BulkBatch).where(
+            BulkBatch.public_id == public_id, BulkBatch.organisation_id == organisation.id
+        )
+    )
+    if batch is None:
+        raise BatchNotFound(
+            f"No bulk batch {public_id[:40]!r} in {organisation.slug!r}; upload one with "
+            f"POST /api/orgs/{organisation.slug}/bulk."
+        )
+    return batch
+
+
+def batch_counts(session: Session, batch: BulkBatch) -> BatchCounts:
+    counts = dict(
+        session.execute(
+            select(BulkRow.status, func.count())
+            .where(BulkRow.batch_id == batch.id)
+            .group_by(BulkRow.status)
+        ).all()
+    )
+    return BatchCounts(
+        total=batch.total_rows,
+        pending=counts.get("pending", 0),
+        issued=counts.get("issued", 0),
+        failed=counts.get("failed", 0),
+        skipped=counts.get("skipped", 0),
+    )
+
+
+def batch_errors(session: Session, batch: BulkBatch, *, limit: int | None = None) -> list[RowError]:
+    query = select(BulkError).where(BulkError.batch_id == batch.id).order_by(BulkError.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        RowError(line=e.line, column=e.column, message=e.message, code=e.code)
+        for e in session.scalars(query)
+    ]
+
+
+def failed_rows(session: Session, batch: BulkBatch) -> list[RowError]:
+    return [
+        RowError(line=r.line, column="", message=r.error or "failed", code="issue_failed")
+        for r in session.scalars(
+            select(BulkRow)
+            .where(BulkRow.batch_id == batch.id, BulkRow.status == "failed")
+            .order_by(BulkRow.id)
+        )
+    ]
+
+
+def run_batch(
+    factory: sessionmaker[Session],
+    batch_id: int,
+    *,
+    base_url: str,
+    master_key: bytes,
+    deliver: bool = True,
+    claim_ttl: timedelta = claims.DEFAULT_CLAIM_TTL,
+    chunk_size: int = 25,
+    after_row: Callable[[int], None] | None = None,
+) -> BatchCounts:
+    """Issue the pending rows of a batch (the job). Safe to run again at any time: only
+    ``pending`` rows are issued, each award and its row update commit together (a chunk of
+    ``chunk_size`` rows per transaction, one savepoint per row), and :func:`service.issue`
+    is idempotent by external id, so a crash or a second worker never issues twice and
+    never loses a row.
+
+    ``after_row`` is called with the number of rows processed by this run after each row,
+    inside the row's transaction (a test seam: raising there interrupts the run as a crash
+    would, rolling back the current chunk).
+    """
+    with transaction(factory) as session:
+        batch = session.get(BulkBatch, batch_id)
+        if batch is None or batch.status not in ("queued", "running"):
+            return BatchCounts(0, 0, 0, 0, 0) if batch is None else batch_counts(session, batch)
+        if batch.status == "queued":
+            batch.status = "running"
+            batch.started_at = utcnow()
+    processed = 0
+    while True:
+        with transaction(factory) as session:
+            batch = session.get(BulkBatch, batch_id)
+            assert batch is not None
+            organisation = session.get(Organisation, batch.organisation_id)
+            assert organisation is not None
+            version = catalogue_service.get_version(session, batch.definition_version_id)
+            pending = list(
+                session.scalars(
+                    select(BulkRow)
+                    .where(BulkRow.batch_id == batch_id, BulkRow.status == "pending")
+                    .order_by(BulkRow.id)
+                    .limit(chunk_size)
+                )
+            )
+            if not pending:
+                batch.status = "completed"
+                batch.finished_at = utcnow()
+                return batch_counts(session, batch)
+            key = org_keys.signing_key(session, organisation, master_key)
+            achievement = achievement_json(version, base_url=base_url)
+            actor = Actor(kind="system", id=None, label=f"bulk {batch.public_id}")
+            for row in pending:
+                _issue_row(
+                    session,
+                    row,
+                    batch=batch,
+                    organisation=organisation,
+                    version=version,
+                    key=key,
+                    achievement=achievement,
+                    actor=actor,
+                    base_url=base_url,
+                    deliver=deliver,
+                    claim_ttl=claim_ttl,
+                )
+                processed += 1
+                if after_row is not None:
+                    after_row(processed)
+
+
+def _issue_row(
+    session: Session,
+    row: BulkRow,
+    *,
+    batch: BulkBatch,
+    organisation: Organisation,
+    version: DefinitionVersion,
+    key: KeyFile,
+    achievement: dict[str, Any],
+    actor: Actor,
+    base_url: str,
+    deliver: bool,
+    claim_ttl: timedelta,
+) -> None:
+    evidence = []
+    if row.evidence_url or row.evidence_narrative:
+        evidence.append(EvidenceInput(url=row.evidence_url, narrative=row.evidence_narrative))
+    try:
+        with session.begin_nested():
+            outcome = service.issue(
+                session,
+                organisation=organisation,
+                version=version,
+                actor=actor,
+                base_url=base_url,
+                master_key=b"",
+                recipient_email=row.email,
+                recipient_did=row.did,
+                recipient_name=row.name,
+                evidence=evidence,
+                result=row.result,
+                valid_until=row.valid_until,
+                external_id=row.external_id,
+                source="bulk",
+                batch_id=batch.id,
+                key=key,
+                achievement=achievement,
+            )
+            if outcome.created and deliver and outcome.award.recipient_email:
+                claims.notify_learner(
+                    session,
+                    outcome.award,
+                    organisation=organisation,
+                    title=version.title,
+                    base_url=base_url,
+                    ttl=claim_ttl,
+                )
+    except MicrocredError as exc:
+        row.status = "failed"
+        row.error = exc.message[:2000]
+        session.flush()
+        return
+    row.status = "issued" if outcome.created else "skipped"
+    row.award_id = outcome.award.id
+    session.flush()

@@ -1,0 +1,93 @@
+"""A :class:`~microcred.credentials.documents.Fetcher` that answers this deployment's own
+URLs from the database, without any network: status lists
+(``<base>/status/<org>/<purpose>/<n>``), DID documents of did:web organisations
+(``<base>/orgs/<slug>/did.json``, also under ``https://`` as did:web resolution asks) and
+hosted credentials (``<base>/credentials/<uuid>``). Everything else goes to ``fallback``
+(e.g. :class:`microcred.verification.fetching.HttpsFetcher`) or is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microcred.accounts import keys as org_keys
+from microcred.accounts.models import Organisation
+from microcred.credentials.documents import Fetcher
+from microcred.credentials.errors import FetchError
+from microcred.issuing import service
+from microcred.issuing import status as status_lists
+from microcred.issuing.types import STATUS_PURPOSES
+
+__all__ = ["LocalDocuments"]
+
+
+class LocalDocuments:
+    """Fetcher for this app's own documents, falling back to ``fallback``."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        base_url: str,
+        master_key: bytes,
+        fallback: Fetcher | None = None,
+    ) -> None:
+        self._session = session
+        self._base = urlsplit(base_url.rstrip("/"))
+        self._base_url = base_url.rstrip("/")
+        self._master_key = master_key
+        self._fallback = fallback
+
+    def _local_path(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.netloc != self._base.netloc:
+            return None
+        prefix = self._base.path.rstrip("/")
+        if not parts.path.startswith(prefix + "/"):
+            return None
+        return parts.path[len(prefix) :]
+
+    def fetch(self, url: str, *, accept: str = "application/json") -> bytes:
+        path = self._local_path(url.split("#", 1)[0])
+        if path is None:
+            if self._fallback is None:
+                raise FetchError(f"{url} is not a document of this server.", code="fetch_refused")
+            return self._fallback.fetch(url, accept=accept)
+        data = self._answer([unquote(p) for p in path.strip("/").split("/")])
+        if data is None:
+            raise FetchError(f"{url} does not exist on this server.", code="fetch_http_status")
+        return data
+
+    def _organisation(self, slug: str) -> Organisation | None:
+        return self._session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+    def _answer(self, segments: list[str]) -> bytes | None:
+        if len(segments) == 4 and segments[0] == "status" and segments[2] in STATUS_PURPOSES:
+            org = self._organisation(segments[1])
+            if org is None or not segments[3].isdigit():
+                return None
+            found = org
+            text = status_lists.served_list(
+                self._session,
+                organisation_id=org.id,
+                org_slug=org.slug,
+                issuer=org.did,
+                purpose=segments[2],
+                sequence=int(segments[3]),
+                base_url=self._base_url,
+                key=lambda: org_keys.signing_key(self._session, found, self._master_key),
+            )
+            return None if text is None else text.encode("utf-8")
+        if len(segments) == 3 and segments[0] == "orgs" and segments[2] == "did.json":
+            org = self._organisation(segments[1])
+            if org is None or org.did_method != "web":
+                return None
+            return json.dumps(org_keys.did_document(self._session, org)).encode("utf-8")
+        if len(segments) == 2 and segments[0] == "credentials":
+            award = service.find_award(self._session, segments[1])
+            return None if award is None else award.credential_bytes
+        return None
