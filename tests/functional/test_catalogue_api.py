@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
+from tests.support.catalogue import SYSTEM, complete_fields, make_esco_skill, make_org
 
 from microcred.accounts import tokens
 from microcred.catalogue.achievement import CREDENTIAL_CONTEXTS
 from microcred.catalogue.skills import ESCO_ATTRIBUTION
-from tests.support.catalogue import SYSTEM, complete_fields, make_esco_skill, make_org
 
 PROBLEM = "application/problem+json"
 
@@ -164,3 +167,38 @@ def test_skills_and_frameworks(client: TestClient, session: Session) -> None:
     # Custom frameworks are not in the platform list or the public skill search.
     assert [f["slug"] for f in client.get("/api/skills/frameworks").json()] == ["esco"]
     assert client.get("/api/skills", params={"q": "acme tooling"}).json()["items"] == []
+
+
+text_param = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.fixed_dictionaries(
+        {},
+        optional={
+            "q": text_param,
+            "skill": text_param,
+            "provider": text_param,
+            "language": text_param,
+            "currency": text_param,
+            "eqf_level": text_param,
+            "max_price": text_param,
+            "mode": text_param,
+            "limit": text_param,
+        },
+    ),
+    path=text_param,
+)
+def test_arbitrary_query_parameters_never_fail(
+    client: TestClient, params: dict[str, str], path: str
+) -> None:
+    response = client.get("/api/catalogue", params=params)
+    assert response.status_code in (200, 400, 404, 422), response.text
+    skills = client.get("/api/skills", params={"q": params.get("q", ""), "framework": path})
+    assert skills.status_code in (200, 400, 422)
+    segment = quote(path.replace("/", "").replace(".", ""), safe="") or "x"
+    for url in (f"/api/catalogue/{segment}/{segment}", f"/definitions/{segment}/{segment}/v1"):
+        assert client.get(url).status_code in (404, 409, 422)

@@ -17,6 +17,7 @@ ESCO is published by the European Commission under CC BY 4.0; see
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import importlib.util
@@ -24,7 +25,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -322,22 +323,44 @@ def load_bundled_esco(session: Session, files: tuple[Path, Path] | None = None) 
 
 
 # -- the official CSV download ------------------------------------------------------------
+def _decoded(
+    handle: IO[bytes], name: str, report: ImportReport, position: list[int]
+) -> Iterator[str]:
+    """The file's lines as text; a line that is not UTF-8 is reported and skipped.
+
+    ``position[0]`` is the number of the last physical line read.
+    """
+    for number, raw in enumerate(handle, start=1):
+        position[0] = number
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if number == 1:
+                raise EscoImportError(
+                    f"{name} line 1: the header is not UTF-8; save the file as UTF-8."
+                ) from None
+            report.add_error(RowError(name, number, "not valid UTF-8; save the file as UTF-8."))
+
+
 def _rows(
     path: Path, required: Sequence[str], report: ImportReport
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) of a CSV file with ``required`` columns; decoding errors become row errors."""
+    """(line, row) of a CSV file with ``required`` columns; bad rows become row errors."""
     name = path.name
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        handle = path.open("rb")
     except OSError as exc:
         raise EscoImportError(f"Cannot read {path}: {exc.strerror}.") from None
+    position = [0]
     with handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(_decoded(handle, name, report, position))
         try:
             header = next(reader)
         except StopIteration:
             raise EscoImportError(f"{name} is empty; expected a header line.") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             raise EscoImportError(f"{name} line 1: unreadable header ({exc}).") from None
         header = [column.strip() for column in header]
         missing = [column for column in required if column not in header]
@@ -346,27 +369,27 @@ def _rows(
                 f"{name}: missing column(s) {', '.join(missing)}; this does not look like "
                 f"the ESCO CSV download (found: {', '.join(header[:12])})."
             )
-        index = {column: position for position, column in enumerate(header)}
+        index = {column: place for place, column in enumerate(header)}
         while True:
-            line = reader.line_num + 1
+            line = position[0] + 1
             try:
                 cells = next(reader)
             except StopIteration:
-                return
-            except UnicodeDecodeError:
-                report.add_error(RowError(name, line, "not valid UTF-8; save the file as UTF-8."))
                 return
             except csv.Error as exc:
                 report.add_error(RowError(name, line, f"malformed CSV ({exc})."))
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
+            if any("\x00" in cell for cell in cells):
+                report.add_error(RowError(name, line, "contains a NUL character."))
+                continue
             if len(cells) != len(header):
                 report.add_error(
                     RowError(name, line, f"has {len(cells)} cells, the header has {len(header)}.")
                 )
                 continue
-            yield line, {column: cells[position].strip() for column, position in index.items()}
+            yield line, {column: cells[place].strip() for column, place in index.items()}
 
 
 def _csv_concept(
@@ -458,13 +481,13 @@ def _import_relations(session: Session, path: Path, report: ImportReport) -> Non
     for batch in _batches(_rows(path, RELATION_COLUMNS, report)):
         occupation_uris = {row["occupationUri"] for _, row in batch}
         skill_uris = {row["skillUri"] for _, row in batch}
-        occupations = dict(
+        occupations: dict[str, int] = dict(
             session.execute(
                 select(Occupation.uri, Occupation.id).where(Occupation.uri.in_(occupation_uris))
-            ).tuples()
+            ).all()
         )
-        skills = dict(
-            session.execute(select(Skill.uri, Skill.id).where(Skill.uri.in_(skill_uris))).tuples()
+        skills: dict[str, int] = dict(
+            session.execute(select(Skill.uri, Skill.id).where(Skill.uri.in_(skill_uris))).all()
         )
         pairs: list[tuple[int, int, str | None]] = []
         for line, row in batch:

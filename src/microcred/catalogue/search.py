@@ -140,13 +140,17 @@ def _check(query: CatalogueQuery) -> None:
         )
     if query.pace is not None and query.pace not in PACES:
         raise InvalidInput(f"pace must be one of {', '.join(PACES)}.", code="invalid_filter")
+    for name in ("skill", "provider", "currency", "language"):
+        value = getattr(query, name)
+        if value is not None and ("\x00" in value or len(value) > 500):
+            raise InvalidInput(f"{name} is not a valid filter value.", code="invalid_filter")
     if query.sort not in ("title", "newest"):
         raise InvalidInput("sort must be title or newest.", code="invalid_filter")
 
 
 def _skill_condition(session: Session, skill: str) -> ColumnElement[bool]:
     found = None
-    if skill.isdigit() and len(skill) < 12:
+    if skill.isascii() and skill.isdigit() and len(skill) < 12:
         found = session.get(Skill, int(skill))
     if found is None:
         found = session.scalar(select(Skill).where(Skill.uri == skill))

@@ -57,9 +57,13 @@ def _hint_list(organisation: Organisation) -> str:
 
 
 def get_definition(session: Session, organisation: Organisation, slug: str) -> Definition:
-    definition = session.scalar(
-        select(Definition).where(
-            Definition.organisation_id == organisation.id, Definition.slug == slug
+    definition = (
+        None
+        if "\x00" in slug
+        else session.scalar(
+            select(Definition).where(
+                Definition.organisation_id == organisation.id, Definition.slug == slug
+            )
         )
     )
     if definition is None:

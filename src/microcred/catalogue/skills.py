@@ -108,6 +108,8 @@ def create_framework(
             code="invalid_slug",
         )
     name = (name or "").strip()
+    if "\x00" in name + description + (url or ""):
+        raise InvalidInput("A framework must not contain NUL characters.", code="invalid_name")
     if not name or len(name) > 200:
         raise InvalidInput("A framework needs a name of 1-200 characters.", code="invalid_name")
     if url is not None and not _URI.fullmatch(url):
@@ -163,6 +165,8 @@ def add_skill(
         )
     authorize_manage(session, principal, organisation)
     label = (label or "").strip()
+    if "\x00" in label + (description or "") + (code or "") + (uri or ""):
+        raise InvalidInput("Skills must not contain NUL characters.", code="invalid_label")
     if not label or len(label) > 500:
         raise InvalidInput("A skill needs a label of 1-500 characters.", code="invalid_label")
     if code is not None and not _CODE.fullmatch(code):
@@ -211,6 +215,8 @@ def search_skills(
         raise InvalidInput(
             f"limit must be between 1 and {MAX_SKILL_RESULTS}.", code="invalid_limit"
         )
+    if framework is not None and "\x00" in framework:
+        raise InvalidInput("framework is not a valid framework slug.", code="invalid_filter")
     tokens = normalise(q[:200]).split()[:8]
     visible: ColumnElement[bool] = SkillFramework.organisation_id.is_(None)
     if organisation is not None:
@@ -241,7 +247,9 @@ def resolve_skills(
     skills: list[Skill] = []
     for ref in refs:
         found = None
-        if ref.isdigit() and len(ref) < 12:
+        if "\x00" in ref:
+            ref = ref.replace("\x00", "")
+        if ref.isascii() and ref.isdigit() and len(ref) < 12:
             found = session.get(Skill, int(ref))
         if found is None:
             found = session.scalar(select(Skill).where(Skill.uri == ref))

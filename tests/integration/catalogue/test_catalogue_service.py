@@ -5,6 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.support.catalogue import (
+    BASE,
+    SYSTEM,
+    complete_fields,
+    make_esco_skill,
+    make_member,
+    make_org,
+    publish_definition,
+)
 
 from microcred.accounts import tokens
 from microcred.accounts.errors import NotAuthenticated
@@ -23,15 +32,6 @@ from microcred.catalogue.errors import (
 )
 from microcred.catalogue.skills import add_skill, create_framework
 from microcred.errors import Conflict, PermissionDenied
-from tests.support.catalogue import (
-    BASE,
-    SYSTEM,
-    complete_fields,
-    make_esco_skill,
-    make_member,
-    make_org,
-    publish_definition,
-)
 
 
 def test_create_edit_publish_and_new_version(session: Session) -> None:

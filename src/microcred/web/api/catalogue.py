@@ -134,7 +134,8 @@ def _item(version: DefinitionVersion, base_url: str) -> CatalogueItem:
 
 
 def _org(db: Session, slug: str) -> Organisation:
-    return accounts.get_organisation(db, slug)
+    # PostgreSQL refuses NUL in text; such a slug names no organisation.
+    return accounts.get_organisation(db, slug.replace("\x00", "\ufffd"))
 
 
 # -- public catalogue ---------------------------------------------------------------------
