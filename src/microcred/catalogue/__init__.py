@@ -1,0 +1,1 @@
+"""Catalogue: credential definitions, skills frameworks (ESCO), search, completeness."""
