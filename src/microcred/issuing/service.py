@@ -17,7 +17,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -134,7 +134,7 @@ def award(
     recipient_name: str | None = None,
     evidence: Sequence[EvidenceInput] = (),
     result: str | None = None,
-    valid_until: datetime | None = None,
+    valid_until: datetime | date | str | None = None,
     external_id: str | None = None,
 ) -> Award:
     """Award ``version`` to one learner; returns the (new or, by external id, existing)
@@ -169,7 +169,7 @@ def issue(
     recipient_name: str | None = None,
     evidence: Sequence[EvidenceInput] = (),
     result: str | None = None,
-    valid_until: datetime | None = None,
+    valid_until: datetime | date | str | None = None,
     external_id: str | None = None,
     source: str = "api",
     batch_id: int | None = None,

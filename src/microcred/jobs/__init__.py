@@ -6,7 +6,8 @@ harmless. Jobs are enqueued after the transaction that created the work commits;
 periodic ``sweep`` picks up anything left behind.
 
 * :class:`JobRunner` — the protocol: ``enqueue(task_name, **kwargs)``;
-* :class:`InProcessRunner` — a daemon thread with a queue (SQLite, tests, the CLI);
+* :class:`InProcessRunner` — a daemon thread with a queue (SQLite);
+* :class:`InlineRunner` — runs the task at once in the caller's thread (CLI, tests);
 * :class:`ProcrastinateRunner` — defers to procrastinate (PostgreSQL);
 * :func:`build_runner`, :func:`task_context` — built from Settings by entry points;
 * :func:`run_worker` — what ``microcred worker`` runs.
@@ -14,6 +15,7 @@ periodic ``sweep`` picks up anything left behind.
 
 from microcred.jobs.runner import (
     TASK_NAMES,
+    InlineRunner,
     InProcessRunner,
     JobRunner,
     ProcrastinateRunner,
@@ -26,6 +28,7 @@ from microcred.jobs.worker import build_procrastinate_app, libpq_conninfo, run_w
 __all__ = [
     "TASK_NAMES",
     "InProcessRunner",
+    "InlineRunner",
     "JobRunner",
     "ProcrastinateRunner",
     "build_procrastinate_app",

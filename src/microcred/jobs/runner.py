@@ -19,6 +19,7 @@ from microcred.issuing.delivery import MailSettings
 __all__ = [
     "TASK_NAMES",
     "InProcessRunner",
+    "InlineRunner",
     "JobRunner",
     "ProcrastinateRunner",
     "build_runner",
@@ -65,6 +66,16 @@ def run_task(context: tasks.TaskContext, task_name: str, **kwargs: Any) -> None:
         tasks.sweep(context)
     else:
         raise InvalidInput(f"Unknown task {task_name!r}; known: {', '.join(TASK_NAMES)}.")
+
+
+class InlineRunner:
+    """Runs each task at once in the calling thread (the CLI, tests)."""
+
+    def __init__(self, context: tasks.TaskContext) -> None:
+        self.context = context
+
+    def enqueue(self, task_name: str, **kwargs: Any) -> None:
+        run_task(self.context, task_name, **kwargs)
 
 
 class InProcessRunner:

@@ -20,6 +20,9 @@ from microcred.storage import session_factory as make_session_factory
 from microcred.web.api import accounts as accounts_api
 from microcred.web.api import catalogue as catalogue_api
 from microcred.web.api import dids as dids_api
+from microcred.web.api import hosted as hosted_api
+from microcred.web.api import issuing as issuing_api
+from microcred.web.api import vcapi as vcapi_api
 from microcred.web.problems import install_problem_handlers, problem_response
 from microcred.web.ratelimit import RateLimiter
 
@@ -32,6 +35,9 @@ def routers() -> list[APIRouter]:
         accounts_api.router,
         dids_api.router,
         catalogue_api.router,
+        issuing_api.router,
+        hosted_api.router,
+        vcapi_api.router,
     ]
 
 
