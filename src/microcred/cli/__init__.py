@@ -68,5 +68,10 @@ def _register() -> None:
     app.add_typer(catalogue.app, name="catalogue")
     app.add_typer(skills.app, name="skills")
 
+    from microcred.cli import award, worker  # noqa: PLC0415
+
+    app.add_typer(award.app, name="award")
+    app.command("worker")(worker.worker)
+
 
 _register()
