@@ -15,8 +15,6 @@ __all__ = ["QUEUE", "blueprint", "build_procrastinate_app", "libpq_conninfo", "r
 QUEUE = "microcred"
 CONTEXT_KEY = "microcred"
 
-blueprint = procrastinate.Blueprint()
-
 
 def _context(job_context: procrastinate.JobContext) -> tasks.TaskContext:
     context = job_context.additional_context[CONTEXT_KEY]
@@ -24,21 +22,26 @@ def _context(job_context: procrastinate.JobContext) -> tasks.TaskContext:
     return context
 
 
-@blueprint.task(name="issue_batch", queue=QUEUE, pass_context=True)
-def issue_batch(job_context: procrastinate.JobContext, batch_id: int) -> None:
-    tasks.issue_batch(_context(job_context), batch_id)
+def blueprint() -> procrastinate.Blueprint:
+    """A fresh blueprint with the microcred tasks (procrastinate renames tasks when they
+    are added to an app, so every app gets its own)."""
+    bp = procrastinate.Blueprint()
 
+    @bp.task(name="issue_batch", queue=QUEUE, pass_context=True)
+    def issue_batch(job_context: procrastinate.JobContext, batch_id: int) -> None:
+        tasks.issue_batch(_context(job_context), batch_id)
 
-@blueprint.task(name="deliver_mail", queue=QUEUE, pass_context=True)
-def deliver_mail(job_context: procrastinate.JobContext) -> None:
-    tasks.deliver_mail(_context(job_context))
+    @bp.task(name="deliver_mail", queue=QUEUE, pass_context=True)
+    def deliver_mail(job_context: procrastinate.JobContext) -> None:
+        tasks.deliver_mail(_context(job_context))
 
+    @bp.periodic(cron="*/5 * * * *")
+    @bp.task(name="sweep", queue=QUEUE, pass_context=True)
+    def sweep(job_context: procrastinate.JobContext, timestamp: int | None = None) -> None:
+        del timestamp
+        tasks.sweep(_context(job_context))
 
-@blueprint.periodic(cron="*/5 * * * *")
-@blueprint.task(name="sweep", queue=QUEUE, pass_context=True)
-def sweep(job_context: procrastinate.JobContext, timestamp: int | None = None) -> None:
-    del timestamp
-    tasks.sweep(_context(job_context))
+    return bp
 
 
 def libpq_conninfo(url: str) -> str:
@@ -52,7 +55,7 @@ def build_procrastinate_app(database_url: str, **pool_kwargs: Any) -> procrastin
     e.g. ``kwargs={"options": "-csearch_path=..."}``)."""
     connector = procrastinate.PsycopgConnector(conninfo=libpq_conninfo(database_url), **pool_kwargs)
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace="microcred")
+    app.add_tasks_from(blueprint(), namespace="microcred")
     return app
 
 
