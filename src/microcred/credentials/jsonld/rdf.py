@@ -13,6 +13,7 @@ keep pyld safe and exact here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -68,7 +69,7 @@ def raise_for_jsonld_error(error: BaseException) -> None:
     detail = str(error)
     while cause is not None:
         if isinstance(cause, UnknownContextError):
-            raise cause
+            raise UnknownContextError(cause.url) from None
         found = getattr(cause, "code", None)
         if isinstance(found, str) and code is None:
             code = found
@@ -81,24 +82,41 @@ def raise_for_jsonld_error(error: BaseException) -> None:
     ) from error
 
 
-def _term(value: Mapping[str, Any]) -> Object:
+# JSON-LD 1.1 API 6.1/7.x: only well-formed IRIs and language tags produce triples. pyld
+# does not check this, and an IRI holding ``>`` or a space would make the canonical
+# N-Quads ambiguous (one text, two datasets), so the check is done here.
+_IRI_CHARS = r"[^\x00-\x20<>\"{}|^`\\#]*"
+_WELL_FORMED_IRI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:{_IRI_CHARS}(?:#{_IRI_CHARS})?")
+_WELL_FORMED_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_BLANK_NODE_LABEL = re.compile(r"_:[^\x00-\x20<>\"{}|^`\\.]+(?:\.+[^\x00-\x20<>\"{}|^`\\.]+)*")
+
+
+def _term(value: Mapping[str, Any]) -> Object | None:
+    """A pyld RDF term as ours, or ``None`` when it is not well-formed (dropped)."""
     kind = value["type"]
+    text = value["value"]
     if kind == "IRI":
-        return Iri(value["value"])
+        return Iri(text) if _WELL_FORMED_IRI.fullmatch(text) else None
     if kind == "blank node":
-        return BlankNode(value["value"][2:])
+        return BlankNode(text[2:]) if _BLANK_NODE_LABEL.fullmatch(text) else None
     language = value.get("language")
     if language is not None:
-        return Literal(value["value"], RDF_LANGSTRING, language)
-    return Literal(value["value"], value.get("datatype") or XSD_STRING)
+        if not _WELL_FORMED_LANGUAGE.fullmatch(language):
+            return None
+        return Literal(text, RDF_LANGSTRING, language)
+    datatype = value.get("datatype") or XSD_STRING
+    if not _WELL_FORMED_IRI.fullmatch(datatype):
+        return None
+    return Literal(text, datatype)
 
 
-def _graph(name: str) -> GraphName:
+def _graph(name: str) -> GraphName | bool:
+    """The graph name, ``None`` for the default graph, ``False`` if not well-formed."""
     if name == "@default":
         return None
     if name.startswith("_:"):
-        return BlankNode(name[2:])
-    return Iri(name)
+        return BlankNode(name[2:]) if _BLANK_NODE_LABEL.fullmatch(name) else False
+    return Iri(name) if _WELL_FORMED_IRI.fullmatch(name) else False
 
 
 def to_rdf(
@@ -137,15 +155,30 @@ def to_rdf(
         raise MalformedDocument(
             "The document is nested too deeply to process; flatten it."
         ) from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        # pyld crashes on a few unusual inputs instead of reporting a JSON-LD error.
+        raise CanonicalizationError(
+            f"The JSON-LD processor could not handle this document ({type(error).__name__}: "
+            f"{error}). Simplify the document's @context and values."
+        ) from error
     quads: dict[Quad, None] = {}
     for graph_name, triples in dataset.items():
         graph = _graph(graph_name)
+        if graph is False:
+            continue
         for triple in triples:
             subject = _term(triple["subject"])
             predicate = _term(triple["predicate"])
-            if isinstance(subject, Literal) or isinstance(predicate, Literal):
-                continue  # not RDF (generalized RDF allows only blank-node predicates)
-            quads[Quad(subject, predicate, _term(triple["object"]), graph)] = None
+            obj = _term(triple["object"])
+            if (
+                subject is None
+                or predicate is None
+                or obj is None
+                or isinstance(subject, Literal)
+                or isinstance(predicate, Literal)
+            ):
+                continue  # not well-formed, or not RDF
+            quads[Quad(subject, predicate, obj, graph)] = None
     return list(quads)
 
 

@@ -129,14 +129,14 @@ class _State:
         return result
 
     # 4.7 Hash Related Blank Node ------------------------------------------------------
-    def hash_related(self, related: str, quad: _InternalQuad, issuer: _Issuer, position: str) -> str:
+    def hash_related(
+        self, related: str, quad: _InternalQuad, issuer: _Issuer, position: str
+    ) -> str:
         """4.7.3: hash of position, predicate (unless graph) and the related node's id."""
         identifier = self.canonical_issuer.issued.get(related)
         if identifier is None:
             identifier = issuer.issued.get(related)
-        identifier = (
-            self.hash_first_degree(related) if identifier is None else f"_:{identifier}"
-        )
+        identifier = self.hash_first_degree(related) if identifier is None else f"_:{identifier}"
         if position == "g":
             return self.digest(f"g{identifier}")
         return self.digest(f"{position}{quad[1]}{identifier}")
@@ -285,4 +285,3 @@ def canonicalize_nquads(
     return canonicalize_dataset(
         parse_nquads(nquads), hash_algorithm=hash_algorithm, max_work=max_work
     ).nquads
-

@@ -37,7 +37,11 @@ from pyld import jsonld  # type: ignore[import-untyped,unused-ignore]
 
 from microcred.credentials.errors import MalformedDocument, UndefinedTermError
 from microcred.credentials.jsonld.loader import DEFAULT_LOADER, DocumentLoader
-from microcred.credentials.jsonld.rdf import JsonLdError, pyld_document_loader, raise_for_jsonld_error
+from microcred.credentials.jsonld.rdf import (
+    JsonLdError,
+    pyld_document_loader,
+    raise_for_jsonld_error,
+)
 
 __all__ = ["UNDEFINED_TERM_VOCAB", "ensure_fully_defined", "undefined_terms"]
 
@@ -199,7 +203,9 @@ def undefined_terms(
     except JsonLdError as error:
         raise_for_jsonld_error(error)
     except RecursionError:
-        raise MalformedDocument("The document is nested too deeply to process; flatten it.") from None
+        raise MalformedDocument(
+            "The document is nested too deeply to process; flatten it."
+        ) from None
     return list(auditor.found)
 
 
