@@ -75,9 +75,25 @@ def test_procrastinate_worker_runs_a_batch(engine: Engine, tmp_path: Path) -> No
         runner.stop()
         _check(engine, batch_id, org_id, 4)
         return
+    # procrastinate's tables go to a schema of their own (dropped afterwards), so they do
+    # not mix with the application schema the other tests compare with the models.
+    queue_schema = f"procq_{uuid.uuid4().hex[:8]}"
     with engine.connect() as conn:
-        search_path = conn.exec_driver_sql("SHOW search_path").scalar_one()
+        conn.exec_driver_sql(f'CREATE SCHEMA "{queue_schema}"')
+        conn.commit()
+    try:
+        _run_procrastinate(engine, tmp_path, queue_schema)
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{queue_schema}" CASCADE')
+            conn.commit()
+
+
+def _run_procrastinate(engine: Engine, tmp_path: Path, queue_schema: str) -> None:
     url = engine.url.render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        app_schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
+    search_path = f"{queue_schema},{app_schema}"
     app = build_procrastinate_app(url, kwargs={"options": f"-csearch_path={search_path}"})
     with app.open():
         ensure_schema(app)
@@ -96,7 +112,7 @@ def test_procrastinate_worker_runs_a_batch(engine: Engine, tmp_path: Path) -> No
     _check(engine, batch_id, org_id, 4)
     with engine.connect() as conn:
         statuses = conn.exec_driver_sql(
-            "SELECT status, count(*) FROM procrastinate_jobs "
+            f'SELECT status, count(*) FROM "{queue_schema}".procrastinate_jobs '
             "WHERE task_name = 'microcred:issue_batch' GROUP BY status"
         ).all()
     assert dict(statuses) == {"succeeded": 2}, statuses
