@@ -171,4 +171,3 @@ def test_a_thousand_rows(
     )
     assert sample is not None and json.loads(sample.credential_json)["credentialSubject"]["result"]
     assert elapsed < 60, f"{dialect}: 1000 awards took {elapsed:.1f}s"
-

@@ -50,7 +50,7 @@ def test_valid_file_with_bom_and_all_columns() -> None:
 
 
 def test_wrong_encoding_names_the_line() -> None:
-    data = "email,external_id\na@example.org,1\n".encode() + "b@example.org,é\n".encode("latin-1")
+    data = b"email,external_id\na@example.org,1\n" + "b@example.org,é\n".encode("latin-1")
     assert errors(data) == [(3, "", "encoding")]
     assert errors("email,external_id\n".encode("utf-16")) == [(1, "", "encoding")]
 
@@ -97,12 +97,12 @@ def test_too_many_rows_stops_reading() -> None:
 
 def test_formula_cells_are_rejected_numbers_are_not() -> None:
     data = (
-        "email,external_id,name,result\n"
-        'a@example.org,1,=HYPERLINK("x"),+1\n'
-        "b@example.org,2,@SUM(A1),-3.5\n"
-        "c@example.org,3,\tTab,\n"
-        "d@example.org,4, -2+3,\n"
-    ).encode()
+        b"email,external_id,name,result\n"
+        b'a@example.org,1,=HYPERLINK("x"),+1\n'
+        b"b@example.org,2,@SUM(A1),-3.5\n"
+        b"c@example.org,3,\tTab,\n"
+        b"d@example.org,4, -2+3,\n"
+    )
     assert errors(data) == [
         (2, "name", "formula"),
         (3, "name", "formula"),
@@ -116,16 +116,16 @@ def test_formula_cells_are_rejected_numbers_are_not() -> None:
 
 def test_row_errors_report_every_problem() -> None:
     data = (
-        "email,did,external_id,evidence_url,valid_until\n"
-        "not-mail,,1,ftp://x,2020-01-01\n"
-        ",did:nope,2,,\n"
-        ",,3,,\n"
-        "a@example.org,,1,,\n"
-        "a@example.org,,,,\n"
-        "a@example.org,,5\n"
-        "a@example.org,,6,,31/12/2030\n"
-        "a@example.org,,7,,2030-12-31T10:00:00\n"
-    ).encode()
+        b"email,did,external_id,evidence_url,valid_until\n"
+        b"not-mail,,1,ftp://x,2020-01-01\n"
+        b",did:nope,2,,\n"
+        b",,3,,\n"
+        b"a@example.org,,1,,\n"
+        b"a@example.org,,,,\n"
+        b"a@example.org,,5\n"
+        b"a@example.org,,6,,31/12/2030\n"
+        b"a@example.org,,7,,2030-12-31T10:00:00\n"
+    )
     assert errors(data) == [
         (2, "email", "invalid_value"),
         (2, "evidence_url", "invalid_value"),
