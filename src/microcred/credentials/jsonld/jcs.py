@@ -10,8 +10,9 @@
 * 3.2.3 object members sorted by their names as arrays of UTF-16 code units;
 * 3.2.4 output encoded as UTF-8.
 
-NaN, Infinity, integers that are not exactly representable as doubles, lone surrogates and
-non-JSON values are refused with :class:`CanonicalizationError`.
+Integers are read as the nearest double, as ECMAScript does. NaN, Infinity, integers beyond
+the double range, lone surrogates and non-JSON values are refused with
+:class:`CanonicalizationError`.
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ def serialize_number(value: float) -> str:
 
 def _number(value: int | float) -> str:
     if isinstance(value, int):
-        as_float = float(value) if abs(value) < 2**1024 else math.inf
-        if not math.isfinite(as_float) or int(as_float) != value:
+        # JSON numbers are IEEE 754 doubles (RFC 8785 3.2.2.3): an integer is rounded to
+        # the nearest double, exactly as ECMAScript's JSON.parse would read it.
+        try:
+            as_float = float(value)
+        except OverflowError:
             raise CanonicalizationError(
-                f"The integer {value} cannot be represented exactly as an IEEE 754 double, "
-                "which RFC 8785 requires; send it as a string."
-            )
+                f"The integer {value} is beyond the range of an IEEE 754 double, which "
+                "RFC 8785 requires; send it as a string."
+            ) from None
         return serialize_number(as_float)
     return serialize_number(value)
 
