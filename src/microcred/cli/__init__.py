@@ -37,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         sys.stderr.write("Aborted.\n")
         return 2
-    except click.ClickException as exc:  # usage errors arrive here in non-standalone mode
-        exc.show()
+    except (click.ClickException, typer.exceptions.TyperException) as exc:
+        # Usage errors (missing option, bad value) arrive here in non-standalone mode.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:  # pragma: no cover - every typer usage error has show()
+            sys.stderr.write(f"error: {exc}\n")
         return 2
     return result if isinstance(result, int) else 0
 

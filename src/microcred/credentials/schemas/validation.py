@@ -261,10 +261,38 @@ def validate(
     validator = _validator(name)
     if not strict and isinstance(document.get("proof"), Mapping):
         document = {**document, "proof": [document["proof"]]}
+    statuses = document.get("credentialStatus")
+    if not strict and name == OB3_ACHIEVEMENT_CREDENTIAL and isinstance(statuses, list):
+        return _validate_status_list(document, statuses, validator, name)
     issues = {
         SchemaIssue(_path(error), _message(error), name)
         for error in validator.iter_errors(document)
     }
+    return sorted(issues, key=lambda issue: (issue.path, issue.message))
+
+
+def _validate_status_list(
+    document: Mapping[str, Any], statuses: list[Any], validator: Validator, name: str
+) -> list[SchemaIssue]:
+    """VC 2.0 section 4.10 allows several ``credentialStatus`` entries (a revocation and a
+    suspension list, say), but the OB 3.0 schema describes a single object. Each entry is
+    checked as that object; issues name the entry (``credentialStatus[1].type``)."""
+    issues: set[SchemaIssue] = set()
+    if not statuses:
+        rest = {k: v for k, v in document.items() if k != "credentialStatus"}
+        issues.update(SchemaIssue(_path(e), _message(e), name) for e in validator.iter_errors(rest))
+        issues.add(SchemaIssue("credentialStatus", "must not be an empty array", name))
+    for index, entry in enumerate(statuses):
+        variant = {**document, "credentialStatus": entry}
+        for error in validator.iter_errors(variant):
+            path = _path(error)
+            if path == "credentialStatus" or path.startswith(
+                ("credentialStatus.", "credentialStatus[")
+            ):
+                path = f"credentialStatus[{index}]" + path[len("credentialStatus") :]
+            elif index > 0:
+                continue  # reported once, with the first entry
+            issues.add(SchemaIssue(path, _message(error), name))
     return sorted(issues, key=lambda issue: (issue.path, issue.message))
 
 
