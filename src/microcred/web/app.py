@@ -23,8 +23,10 @@ from microcred.web.api import dids as dids_api
 from microcred.web.api import hosted as hosted_api
 from microcred.web.api import issuing as issuing_api
 from microcred.web.api import vcapi as vcapi_api
-from microcred.web.problems import install_problem_handlers, problem_response
+from microcred.web.pages import STATIC_PATH, page_routers, static_files
+from microcred.web.problems import error_response, install_problem_handlers
 from microcred.web.ratelimit import RateLimiter
+from microcred.web.security import SecurityHeaders
 
 __all__ = ["BodySizeLimit", "create_app", "routers"]
 
@@ -38,6 +40,7 @@ def routers() -> list[APIRouter]:
         issuing_api.router,
         hosted_api.router,
         vcapi_api.router,
+        *page_routers(),
     ]
 
 
@@ -71,6 +74,8 @@ def create_app(
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount(STATIC_PATH, static_files(), name="static")
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:
@@ -133,12 +138,12 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
+        response = error_response(
+            scope,
             413,
             "request_too_large",
             f"The request body is larger than {self.max_bytes} bytes "
             "(MICROCRED_MAX_REQUEST_BYTES); send less data, or split it.",
-            instance=scope.get("path"),
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)

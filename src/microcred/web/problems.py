@@ -9,6 +9,11 @@ Every response body has ``type`` (a URI naming the error code), ``title``, ``sta
 
 An error class may set ``http_status`` to choose another code (e.g. 422 for a
 well-formed request that breaks a rule).
+
+Pages get HTML instead, with the same status (:func:`wants_html`): routes tagged
+:data:`PAGE_TAG` always, and other paths when the client accepts ``text/html``, except the
+JSON surfaces (``/api``, the VC API and hosted documents under ``/credentials``,
+``/presentations``, ``/status``, ``/orgs``, ``/definitions``), which stay problem+json.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request as StarletteRequest
+from starlette.responses import Response
+from starlette.types import Scope
 
 from microcred.accounts.errors import NotAuthenticated
 from microcred.errors import (
@@ -34,13 +42,16 @@ from microcred.errors import (
 )
 
 __all__ = [
+    "PAGE_TAG",
     "PROBLEM_BASE",
     "PROBLEM_MEDIA_TYPE",
     "RateLimited",
     "RequestTooLarge",
+    "error_response",
     "install_problem_handlers",
     "problem_response",
     "status_for",
+    "wants_html",
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -48,6 +59,60 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/microcred/problems/"
 
 _log = logging.getLogger("microcred.web")
+
+#: Routes with this tag are HTML pages (``microcred.web.pages.rendering.page_router``).
+PAGE_TAG = "pages"
+#: Paths that always answer problem+json, whatever the client accepts.
+_JSON_PREFIXES = (
+    "/api/",
+    "/credentials/",
+    "/presentations/",
+    "/status/",
+    "/orgs/",
+    "/definitions/",
+    "/docs",
+    "/openapi.json",
+    "/healthz",
+)
+
+
+def wants_html(scope: Scope) -> bool:
+    """Whether an error for this request is an HTML page rather than problem+json."""
+    route = scope.get("route")
+    if route is not None and PAGE_TAG in (getattr(route, "tags", None) or ()):
+        return True
+    path = str(scope.get("path", ""))
+    if path == "/api" or path.startswith(_JSON_PREFIXES):
+        return False
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            return b"text/html" in value.lower()
+    return False
+
+
+def _answer(
+    request: StarletteRequest,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response:
+    if wants_html(request.scope):
+        from microcred.web.pages.rendering import error_page  # noqa: PLC0415 (import cycle)
+
+        return error_page(request, status, code, detail, headers=headers)
+    return problem_response(
+        status, code, detail, instance=request.url.path, headers=headers, extra=extra
+    )
+
+
+def error_response(
+    scope: Scope, status: int, code: str, detail: str, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error answer for a raw ASGI request (middleware): HTML page or problem+json."""
+    return _answer(StarletteRequest(scope), status, code, detail, headers=headers)
 
 
 class RequestTooLarge(InvalidInput):
@@ -114,7 +179,7 @@ def problem_response(
     )
 
 
-def _microcred_error(request: Request, exc: Exception) -> JSONResponse:
+def _microcred_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MicrocredError)
     status = status_for(exc)
     headers: dict[str, str] = {}
@@ -122,12 +187,10 @@ def _microcred_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="microcred"'
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
-    return problem_response(
-        status, exc.code, exc.message, instance=request.url.path, headers=headers
-    )
+    return _answer(request, status, exc.code, exc.message, headers=headers)
 
 
-def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {
@@ -138,11 +201,11 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         for error in exc.errors()
     ]
     summary = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
-    return problem_response(
+    return _answer(
+        request,
         422,
         "validation_failed",
         f"The request is not valid: {summary}. Fix these fields and retry (see /docs).",
-        instance=request.url.path,
         extra={"errors": errors},
     )
 
@@ -159,24 +222,26 @@ _HTTP_CODES = {
 }
 
 
-def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"Nothing at {request.url.path}; see /docs for the API."
-    return problem_response(
-        exc.status_code, code, detail, instance=request.url.path, headers=exc.headers
-    )
+        if wants_html(request.scope):
+            detail = (
+                "There is no page at this address. Check the link, or start from the home page."
+            )
+    return _answer(request, exc.status_code, code, detail, headers=exc.headers)
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def _unexpected(request: Request, exc: Exception) -> Response:
     _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
+    return _answer(
+        request,
         500,
         "internal_error",
         "An unexpected error occurred; it has been logged. Try again later.",
-        instance=request.url.path,
     )
 
 
