@@ -152,7 +152,8 @@ def serialize_nquads(quads: list[Quad]) -> str:
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _IRI = rf"<((?:[^\x00-\x20<>\"{{}}|^`\\]|{_UCHAR})*)>"
-_BNODE = r"_:([A-Za-z0-9_\u00B7-\U000EFFFF](?:[A-Za-z0-9_.\-\u00B7-\U000EFFFF]*[A-Za-z0-9_\-\u00B7-\U000EFFFF])?)"
+_PN = r"A-Za-z0-9_\u00B7-\U000EFFFF"  # PN_CHARS, loosely: ASCII word chars and non-ASCII
+_BNODE = rf"_:([{_PN}](?:[{_PN}.\-]*[{_PN}\-])?)"
 _STRING = rf'"((?:[^"\\\n\r]|\\[tbnrf"\'\\]|{_UCHAR})*)"'
 _LANG = r"@([a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
 _WS = r"[ \t]*"

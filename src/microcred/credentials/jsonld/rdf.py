@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from typing import Literal as Literal_
 
 from pyld import jsonld  # type: ignore[import-untyped,unused-ignore]
 
@@ -110,7 +111,7 @@ def _term(value: Mapping[str, Any]) -> Object | None:
     return Literal(text, datatype)
 
 
-def _graph(name: str) -> GraphName | bool:
+def _graph(name: str) -> GraphName | Literal_[False]:
     """The graph name, ``None`` for the default graph, ``False`` if not well-formed."""
     if name == "@default":
         return None

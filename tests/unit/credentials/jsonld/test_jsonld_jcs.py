@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microcred.credentials.errors import CanonicalizationError
-from microcred.errors import InvalidInput
 from microcred.credentials.jsonld import jcs
 from microcred.credentials.jsonld.jcs import serialize_number
+from microcred.errors import InvalidInput
 
 # RFC 8785 Appendix B: IEEE 754 bit patterns and their canonical serialization.
 APPENDIX_B = [
@@ -115,8 +115,14 @@ _json = st.recursive(
     | st.integers(min_value=-(2**53), max_value=2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=5),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=20,
 )
 

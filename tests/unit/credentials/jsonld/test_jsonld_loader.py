@@ -94,7 +94,7 @@ def test_extra_contexts_are_served_copied_and_override() -> None:
     extra["https://example.org/ctx#frag"]["@context"]["foo"] = "changed"
     assert loader("https://example.org/ctx")["@context"]["foo"] == "https://example.org/foo"
     assert "https://example.org/ctx" in loader.urls
-    assert KNOWN_CONTEXTS < loader.urls
+    assert loader.urls > KNOWN_CONTEXTS
     assert "https://example.org/ctx" not in DEFAULT_LOADER.urls
     override = StaticLoader({"https://www.w3.org/ns/credentials/v2": {"@context": {}}})
     assert override("https://www.w3.org/ns/credentials/v2") == {"@context": {}}

@@ -48,20 +48,28 @@ def test_canonical_literal_escapes(char: str, escaped: str) -> None:
 def test_serialize_terms() -> None:
     s = Iri("http://example.com/s")
     quad = Quad(s, Iri("http://example.com/p"), Literal("a\nb", language="en-US"), BlankNode("g"))
-    assert serialize_quad(quad) == '<http://example.com/s> <http://example.com/p> "a\\nb"@en-US _:g .\n'
+    assert (
+        serialize_quad(quad)
+        == '<http://example.com/s> <http://example.com/p> "a\\nb"@en-US _:g .\n'
+    )
     assert quad.object.datatype == RDF_LANGSTRING  # type: ignore[union-attr]
-    typed = Quad(BlankNode("b0"), Iri("http://p"), Literal("1", "http://www.w3.org/2001/XMLSchema#integer"))
-    assert serialize_quad(typed) == '_:b0 <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    typed = Quad(
+        BlankNode("b0"), Iri("http://p"), Literal("1", "http://www.w3.org/2001/XMLSchema#integer")
+    )
+    assert (
+        serialize_quad(typed)
+        == '_:b0 <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
     plain = Quad(BlankNode("b0"), Iri("http://p"), Literal("x"))
     assert serialize_quad(plain) == '_:b0 <http://p> "x" .\n'
 
 
 def test_parse_unescapes_iris_and_literals() -> None:
     text = (
-        "<urn:ex:\\u0065x> <urn:p> \"\\u0022\\U0001F303\\t\\'\" <urn:g> . # comment\n"
+        '<urn:ex:\\u0065x> <urn:p> "\\u0022\\U0001F303\\t\\\'" <urn:g> . # comment\n'
         "\n   # only a comment\r\n"
-        "_:a <urn:p> \"x\"^^<urn:dt> .\r"
-        "_:a.b <urn:p> \"y\"@en-gb .\n"
+        '_:a <urn:p> "x"^^<urn:dt> .\r'
+        '_:a.b <urn:p> "y"@en-gb .\n'
     )
     quads = parse_nquads(text)
     assert quads == [
@@ -101,9 +109,7 @@ def test_duplicates_kept_in_order() -> None:
 
 
 _iris = st.text(
-    alphabet=st.characters(
-        blacklist_characters='<>"{}|^`\\ ', blacklist_categories=("Cs", "Cc")
-    ),
+    alphabet=st.characters(blacklist_characters='<>"{}|^`\\ ', blacklist_categories=("Cs", "Cc")),
     max_size=20,
 ).map(lambda tail: Iri("urn:x:" + tail))
 _bnodes = st.from_regex(r"[A-Za-z0-9_]{1,10}", fullmatch=True).map(BlankNode)

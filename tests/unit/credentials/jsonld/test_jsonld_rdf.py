@@ -33,9 +33,13 @@ VOCAB = {"@vocab": "http://example.org/vocab#"}
 
 
 def test_control_characters_in_literals_canonicalize_per_spec() -> None:
-    document = {"@context": VOCAB, "@id": "urn:s", "text": "a\x00b\x01\x08\t\n\x0b\x0c\r\x1f\x7f\"\\é"}
+    document = {
+        "@context": VOCAB,
+        "@id": "urn:s",
+        "text": 'a\x00b\x01\x08\t\n\x0b\x0c\r\x1f\x7f"\\é',
+    }
     expected = (
-        '<urn:s> <http://example.org/vocab#text> '
+        "<urn:s> <http://example.org/vocab#text> "
         '"a\\u0000b\\u0001\\b\\t\\n\\u000B\\f\\r\\u001F\\u007F\\"\\\\é" .\n'
     )
     assert canonicalize(document) == expected
@@ -50,7 +54,9 @@ def test_control_characters_in_literals_canonicalize_per_spec() -> None:
 
 
 def test_to_rdf_returns_typed_terms() -> None:
-    quads = to_rdf({"@context": VOCAB, "@id": "urn:s", "n": 5, "l": {"@value": "x", "@language": "en"}})
+    quads = to_rdf(
+        {"@context": VOCAB, "@id": "urn:s", "n": 5, "l": {"@value": "x", "@language": "en"}}
+    )
     objects = {q.predicate.value: q.object for q in quads if isinstance(q.predicate, Iri)}
     assert objects["http://example.org/vocab#n"] == Literal(
         "5", "http://www.w3.org/2001/XMLSchema#integer"
@@ -61,7 +67,11 @@ def test_to_rdf_returns_typed_terms() -> None:
 def test_relative_iris_are_dropped_not_resolved_against_a_made_up_base() -> None:
     document = {"@context": VOCAB, "@id": "relative", "@type": "Thing", "p": "v"}
     assert to_rdf(document) == []
-    with_type = {"@context": VOCAB | {"t": {"@id": "http://example.org/t", "@type": "@id"}}, "@id": "urn:s", "t": "rel"}
+    with_type = {
+        "@context": VOCAB | {"t": {"@id": "http://example.org/t", "@type": "@id"}},
+        "@id": "urn:s",
+        "t": "rel",
+    }
     assert to_rdf(with_type) == []
 
 
@@ -109,7 +119,9 @@ def test_bundled_contexts_work_offline(standards_dir: Path) -> None:
 
 
 def test_extra_context_through_a_loader() -> None:
-    loader = StaticLoader({"https://example.org/ctx": {"@context": {"name": "https://schema.org/name"}}})
+    loader = StaticLoader(
+        {"https://example.org/ctx": {"@context": {"name": "https://schema.org/name"}}}
+    )
     document = {"@context": "https://example.org/ctx", "@id": "urn:s", "name": "N"}
     assert canonicalize(document, loader=loader) == '<urn:s> <https://schema.org/name> "N" .\n'
     with pytest.raises(UnknownContextError):

@@ -18,7 +18,7 @@ from microcred.credentials.jsonld.rdfc import canonicalize_dataset
 def test_simple_dataset_and_issued_map() -> None:
     text = (
         "_:x <http://ex/p> _:y .\n"
-        "_:y <http://ex/q> \"v\" .\n"
+        '_:y <http://ex/q> "v" .\n'
         "_:x <http://ex/p> _:y .\n"  # duplicate
     )
     result = canonicalize_dataset(parse_nquads(text))
@@ -52,8 +52,7 @@ def test_poison_graph_fails_fast_and_limit_is_configurable() -> None:
 def test_many_distinct_blank_nodes_are_fast() -> None:
     # 3,000 blank nodes in a chain with distinct literals: no N-degree work, no quadratic scan.
     text = "".join(
-        f'_:b{i} <http://ex/next> _:b{i + 1} .\n_:b{i} <http://ex/v> "{i}" .\n'
-        for i in range(3000)
+        f'_:b{i} <http://ex/next> _:b{i + 1} .\n_:b{i} <http://ex/v> "{i}" .\n' for i in range(3000)
     )
     started = time.monotonic()
     result = canonicalize_dataset(parse_nquads(text))
@@ -64,9 +63,7 @@ def test_many_distinct_blank_nodes_are_fast() -> None:
 _labels = st.sampled_from([f"n{i}" for i in range(6)])
 _iris = st.sampled_from(["http://ex/a", "http://ex/b", "urn:x"])
 _term_strategy = st.one_of(_labels.map(BlankNode), _iris.map(Iri))
-_object_strategy = st.one_of(
-    _term_strategy, st.sampled_from(["", "x", "\n", "\x00é"]).map(Literal)
-)
+_object_strategy = st.one_of(_term_strategy, st.sampled_from(["", "x", "\n", "\x00é"]).map(Literal))
 _quad_strategy = st.builds(
     Quad,
     _term_strategy,
@@ -95,7 +92,9 @@ def test_canonical_form_ignores_blank_node_labels_and_quad_order(
         expected = canonicalize_dataset(quads)
     except CanonicalizationError:
         return  # too symmetric for the default work limit; covered by the poison tests
-    labels = sorted({t.label for q in quads for t in (q.subject, q.object, q.graph) if isinstance(t, BlankNode)})
+    labels = sorted(
+        {t.label for q in quads for t in (q.subject, q.object, q.graph) if isinstance(t, BlankNode)}
+    )
     shuffled_labels = [f"other{i}" for i in range(len(labels))]
     rnd.shuffle(shuffled_labels)
     renamed = _relabel(quads, dict(zip(labels, shuffled_labels, strict=True)))
