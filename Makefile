@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
-NODE_INTEROP := tests/interop/node
+NODE_DIRS := $(dir $(wildcard tests/*/node/package-lock.json))
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint typecheck imports pytest bench clean node-deps
@@ -25,9 +25,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP) ## Demo: generate an issuer key, sign a sample credential, verify it
 	$(BIN)/microcred demo
 
-node-deps: ## Install the pinned JavaScript interop libraries (npm ci)
-	@if [ -f $(NODE_INTEROP)/package-lock.json ]; then \
-	  cd $(NODE_INTEROP) && npm ci --no-audit --no-fund --loglevel=error; fi
+node-deps: ## Install the pinned JavaScript test libraries (npm ci in tests/*/node)
+	@for dir in $(NODE_DIRS); do \
+	  (cd $$dir && npm ci --no-audit --no-fund --loglevel=error) || exit 1; done
 
 lint: $(STAMP) ## ruff (lint and format check)
 	$(BIN)/ruff check src tests
@@ -48,4 +48,4 @@ bench: $(STAMP) ## Benchmarks (prints a table of ratios)
 	@if [ -d benchmarks ]; then $(BIN)/python -m benchmarks; else echo "No benchmarks yet."; fi
 
 clean: ## Remove the virtualenv and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis $(NODE_INTEROP)/node_modules
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis tests/*/node/node_modules
