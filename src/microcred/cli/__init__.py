@@ -53,12 +53,13 @@ def _entry() -> None:  # pragma: no cover - process entry
 
 
 def _register() -> None:
-    from microcred.cli import credential, demo, keys, status  # noqa: PLC0415
+    from microcred.cli import credential, demo, engine_demo, keys, status  # noqa: PLC0415
 
     app.add_typer(keys.app, name="keys")
+    credential.app.command("demo")(engine_demo.run_demo)
     app.add_typer(credential.app, name="credential")
     app.add_typer(status.app, name="status")
-    app.command("demo")(demo.run_demo)
+    app.command("demo")(demo.demo)
 
     from microcred.cli import db, org, serve, token, user  # noqa: PLC0415
 

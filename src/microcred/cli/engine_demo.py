@@ -1,4 +1,4 @@
-"""``microcred demo``: the credential engine end to end, offline.
+"""``microcred credential demo``: the credential engine end to end, offline (no database).
 
 Generates an issuer key, builds an Open Badges 3.0 micro-credential with a revocation
 status entry, signs it (eddsa-rdfc-2022), signs a status list, verifies the credential,

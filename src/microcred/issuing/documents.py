@@ -8,8 +8,9 @@ hosted credentials (``<base>/credentials/<uuid>``). Everything else goes to ``fa
 
 from __future__ import annotations
 
+import ipaddress
 import json
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,21 @@ from microcred.issuing.types import STATUS_PURPOSES
 __all__ = ["LocalDocuments"]
 
 
+def _local_netlocs(base: SplitResult) -> frozenset[str]:
+    """The host[:port] forms under which this server's documents are named: the base URL's,
+    and, for a loopback base URL (``http://127.0.0.1:8000``), ``localhost`` with the same
+    port, the name its did:web DIDs use (did:web needs a domain name)."""
+    netlocs = {base.netloc.lower()}
+    host = base.hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        netlocs.add("localhost" if base.port is None else f"localhost:{base.port}")
+    return frozenset(netlocs)
+
+
 class LocalDocuments:
     """Fetcher for this app's own documents, falling back to ``fallback``."""
 
@@ -38,13 +54,14 @@ class LocalDocuments:
     ) -> None:
         self._session = session
         self._base = urlsplit(base_url.rstrip("/"))
+        self._netlocs = _local_netlocs(self._base)
         self._base_url = base_url.rstrip("/")
         self._master_key = master_key
         self._fallback = fallback
 
     def _local_path(self, url: str) -> str | None:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.netloc != self._base.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self._netlocs:
             return None
         prefix = self._base.path.rstrip("/")
         if not parts.path.startswith(prefix + "/"):

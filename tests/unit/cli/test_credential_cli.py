@@ -395,7 +395,7 @@ def test_network_is_not_touched_when_offline(
 
 
 def test_demo_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["demo", "--out-dir", str(tmp_path)], capsys)
+    code, out, _ = run(["credential", "demo", "--out-dir", str(tmp_path)], capsys)
     assert code == 0
     assert "VERIFIED" in out and "NOT VERIFIED" in out
     assert (tmp_path / "credential.json").exists()

@@ -1,0 +1,102 @@
+"""The platform demo data (`microcred demo`): loads through the domain services, a second
+run changes nothing, the revoked credential fails verification and the others pass
+(SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from microcred.accounts import passwords
+from microcred.accounts import service as accounts
+from microcred.catalogue import service as catalogue
+from microcred.catalogue.models import Definition
+from microcred.credentials.verify import verify
+from microcred.demo import AWARDS, DEMO_PASSWORD, PROVIDERS, USERS, load_demo_data
+from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.models import Award
+from microcred.storage import Base
+
+# The default MICROCRED_BASE_URL: did:web names a loopback base URL "localhost".
+BASE = "http://127.0.0.1:8000"
+MASTER = b"demo-test-master-key-0123456789abcdefghij"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table)) or 0
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def test_demo_loads_once_and_verifies(session: Session) -> None:
+    summary = load_demo_data(session, base_url=BASE, master_key=MASTER)
+    session.commit()
+    assert summary.changed
+    assert {email for email, _ in summary.users} == {u.email for u in USERS}
+    assert len(summary.organisations) == 3
+    assert len(summary.definitions) == 6
+    assert len(summary.awards) == len(AWARDS)
+    before = row_counts(session)
+    assert before["users"] == len(USERS)
+    assert before["organisations"] == 3 and before["awards"] == len(AWARDS)
+
+    again = load_demo_data(session, base_url=BASE, master_key=MASTER)
+    session.commit()
+    assert not again.changed and again.created == 0
+    assert row_counts(session) == before
+    assert [a.credential_id for a in again.awards] == [a.credential_id for a in summary.awards]
+
+    # Every user signs in with the documented password; the admin is a platform admin.
+    for spec in USERS:
+        user = accounts.authenticate_user(session, email=spec.email, password=DEMO_PASSWORD)
+        assert user.platform_role == spec.platform_role
+    # Each provider: an owner, two published definitions aligned to ESCO skills with the
+    # EU elements filled in.
+    for provider in PROVIDERS:
+        org = accounts.get_organisation(session, provider.slug)
+        assert org.did == f"did:web:localhost%3A8000:orgs:{provider.slug}"
+        members = accounts.list_members(session, org)
+        assert [(u.email, role) for u, role in members] == [(provider.owner_email, "owner")]
+        slugs = session.scalars(select(Definition.slug).where(Definition.organisation_id == org.id))
+        assert sorted(slugs) == sorted(d.slug for d in provider.definitions)
+        for spec in provider.definitions:
+            version = catalogue.published_version(session, org, spec.slug)
+            assert [s.label for s in version.skills] == list(spec.skill_labels)
+            assert all(
+                s.uri.startswith("http://data.europa.eu/esco/skill/") for s in version.skills
+            )
+            for element in (
+                "learning_outcomes", "eqf_level", "workload_hours", "ects", "duration",
+                "currency", "delivery_mode", "pace", "language", "assessment_type",
+                "participation_form", "quality_assurance",
+            ):  # fmt: skip
+                assert getattr(version, element) not in (None, "", []), element
+            assert version.price_cents is not None
+
+    # Verification: the revoked credential fails on its status, the others pass.
+    fetcher = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    awards = {a.credential_id: a for a in session.scalars(select(Award))}
+    revoked = [a for a in awards.values() if a.status == "revoked"]
+    assert len(revoked) == 1 and revoked[0].status_reason == "Awarded in error"
+    for info in summary.awards:
+        award = awards[info.credential_id]
+        assert award.user_id is not None  # claimed into the learner's account
+        report = verify(json.loads(award.credential_json), fetcher=fetcher)
+        if award.status == "revoked":
+            assert not report.verified
+            assert [c.name for c in report.failures] == ["status"]
+            assert "revoked" in report.failures[0].message
+        else:
+            assert report.verified, [c.message for c in report.failures]
