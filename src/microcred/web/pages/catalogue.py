@@ -22,6 +22,7 @@ from microcred.accounts.models import Organisation
 from microcred.catalogue import service as catalogue
 from microcred.catalogue.achievement import achievement_id
 from microcred.catalogue.completeness import completeness
+from microcred.catalogue.errors import SkillNotFound
 from microcred.catalogue.models import Definition, DefinitionSkill, DefinitionVersion, Skill
 from microcred.catalogue.search import CatalogueQuery, search_catalogue
 from microcred.catalogue.skills import ESCO_FRAMEWORK_SLUG
@@ -160,7 +161,9 @@ def catalogue_page(request: Request, db: DbSession) -> HTMLResponse:
     if not form.errors:
         try:
             results = search_catalogue(db, form.query)
-        except InvalidInput as exc:  # unknown skill, bad filter value
+        except SkillNotFound:
+            form.errors.append("Skill: no skill matches that value; pick one from the list.")
+        except InvalidInput as exc:  # a filter value out of range
             form.errors.append(exc.message)
     if form.errors:
         status = 400
