@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     allow_network: bool = True
     rate_limit_per_minute: int = Field(default=120, ge=1)
     max_request_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    #: Body limit for bulk CSV uploads (``POST .../bulk``), which may be far larger.
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     bulk_max_rows: int = Field(default=200_000, ge=1)
     token_ttl_days: int = Field(default=365, ge=1)
 

@@ -6,6 +6,10 @@ Routers are registered from :func:`routers`; each domain adds its router there.
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -15,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import microcred
 from microcred.config import Settings
+from microcred.jobs import InProcessRunner, ProcrastinateRunner
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
 from microcred.web.api import accounts as accounts_api
@@ -28,7 +33,11 @@ from microcred.web.problems import error_response, install_problem_handlers
 from microcred.web.ratelimit import RateLimiter
 from microcred.web.security import SecurityHeaders
 
-__all__ = ["BodySizeLimit", "create_app", "routers"]
+__all__ = ["UPLOAD_PATHS", "BodySizeLimit", "create_app", "routers"]
+
+#: Paths whose bodies may reach ``MICROCRED_MAX_UPLOAD_BYTES`` (bulk CSV uploads, API and
+#: pages); every other body is limited to ``MICROCRED_MAX_REQUEST_BYTES``.
+UPLOAD_PATHS = re.compile(r"(?:/api)?/orgs/[^/]+/bulk/?")
 
 
 def routers() -> list[APIRouter]:
@@ -67,13 +76,18 @@ def create_app(
         docs_url="/docs",
         openapi_url="/openapi.json",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     install_problem_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger=[(UPLOAD_PATHS, settings.max_upload_bytes, "MICROCRED_MAX_UPLOAD_BYTES")],
+    )
     app.add_middleware(SecurityHeaders)
     app.mount(STATIC_PATH, static_files(), name="static")
 
@@ -96,25 +110,60 @@ def create_app(
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, stop the job runner the app started (the in-process thread on SQLite,
+    procrastinate's connection pool on PostgreSQL)."""
+    yield
+    stop_job_runner(app)
+
+
+def stop_job_runner(app: FastAPI) -> None:
+    """Stop and forget ``app.state.job_runner`` (waits for a running task to finish)."""
+    runner = getattr(app.state, "job_runner", None)
+    app.state.job_runner = None
+    if isinstance(runner, InProcessRunner):
+        runner.stop()
+    elif isinstance(runner, ProcrastinateRunner):
+        runner.app.close()
+
+
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with a 413 problem.
 
-    A declared ``Content-Length`` over the limit is refused before reading; otherwise the
-    body is read chunk by chunk and refused as soon as the count passes the limit (chunked
-    uploads and lying Content-Length headers included), then replayed to the app.
+    ``larger`` lists ``(path pattern, limit, setting name)``: a request whose path fully
+    matches a pattern gets that limit instead (bulk uploads). A declared ``Content-Length``
+    over the limit is refused before reading; otherwise the body is read chunk by chunk and
+    refused as soon as the count passes the limit (chunked uploads and lying
+    Content-Length headers included), then replayed to the app.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        larger: Sequence[tuple[re.Pattern[str], int, str]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = tuple(larger)
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        path = str(scope.get("path", ""))
+        for pattern, limit, setting in self.larger:
+            if pattern.fullmatch(path):
+                return limit, setting
+        return self.max_bytes, "MICROCRED_MAX_REQUEST_BYTES"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, setting = self._limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared > limit:
+            await self._refuse(scope, receive, send, limit, setting)
             return
         messages: list[Message] = []
         size = 0
@@ -124,8 +173,8 @@ class BodySizeLimit:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit, setting)
                 return
             if not message.get("more_body", False):
                 break
@@ -137,13 +186,15 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, setting: str
+    ) -> None:
         response = error_response(
             scope,
             413,
             "request_too_large",
-            f"The request body is larger than {self.max_bytes} bytes "
-            "(MICROCRED_MAX_REQUEST_BYTES); send less data, or split it.",
+            f"The request body is larger than {limit} bytes ({setting}); send less data, "
+            "or split it.",
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
