@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -30,9 +30,9 @@ from microcred.credentials.status import Bitstring, status_entry, status_list_cr
 
 
 class _Documents(BaseHTTPRequestHandler):
-    documents: dict[str, bytes] = {}
+    documents: ClassVar[dict[str, bytes]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         body = self.documents.get(self.path)
         if body is None:
             self.send_error(404)
@@ -49,7 +49,7 @@ class _Documents(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def dev_server() -> Iterator[tuple[int, dict[str, bytes]]]:
-    documents: dict[str, bytes] = {}
+    documents: ClassVar[dict[str, bytes]] = {}
     handler = type("Handler", (_Documents,), {"documents": documents})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
