@@ -5,7 +5,10 @@
 * :func:`to_rdf` / :func:`canonicalize`: JSON-LD to RDF and RDFC-1.0 canonical N-Quads
   (:mod:`.rdf`, :mod:`.rdfc`, :mod:`.nquads`).
 * :func:`jcs`: RFC 8785 JSON Canonicalization Scheme (:mod:`.jcs`).
-* :func:`undefined_terms` / :func:`ensure_fully_defined`: safe mode (:mod:`.terms`).
+* :func:`undefined_terms` / :func:`ensure_fully_defined`: safe mode (:mod:`.safe_mode`
+  over :mod:`.terms`).
+* The fast engine (:mod:`.fast`) is used by default, with the general engine (pyld) as
+  fallback; ``engine="general"`` forces the general one.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from microcred.credentials.jsonld.rdfc import (
     canonicalize_dataset,
     canonicalize_nquads,
 )
-from microcred.credentials.jsonld.terms import ensure_fully_defined, undefined_terms
+from microcred.credentials.jsonld.safe_mode import ensure_fully_defined, undefined_terms
 
 __all__ = [
     "DEFAULT_LOADER",

@@ -1,7 +1,10 @@
 """JSON-LD to RDF (JSON-LD 1.1 Processing Algorithms, section 6 "RDF Serialization").
 
-For now the JSON-LD expansion and Deserialize JSON-LD to RDF algorithms are pyld's
-(``jsonld.to_rdf``); a later issue replaces them with microcred's own engine. Two rules
+Two engines implement it. The fast engine (:mod:`.fast`) processes each context once and
+turns documents into quads directly; it is used by default (``engine="auto"``) and falls
+back to the general engine for anything it does not handle. The general engine is
+pyld's expansion and Deserialize JSON-LD to RDF (``jsonld.to_rdf``); ``engine="general"``
+forces it. Both give the same dataset (tests/conformance/test_fast_engine.py). Two rules
 keep pyld safe and exact here:
 
 * pyld only ever sees our :data:`DocumentLoader` (wrapped as its ``documentLoader``), so it
@@ -38,7 +41,10 @@ from microcred.credentials.jsonld.nquads import (
 )
 from microcred.credentials.jsonld.rdfc import canonicalize_dataset
 
-__all__ = ["canonicalize", "pyld_document_loader", "raise_for_jsonld_error", "to_rdf"]
+#: ``"auto"``: the fast engine, falling back to the general one; ``"fast"``; ``"general"``.
+Engine = Literal_["auto", "fast", "general"]
+
+__all__ = ["Engine", "canonicalize", "pyld_document_loader", "raise_for_jsonld_error", "to_rdf"]
 
 JsonLdError: type[Exception] = jsonld.JsonLdError
 
@@ -126,6 +132,7 @@ def to_rdf(
     loader: DocumentLoader | None = None,
     base: str | None = None,
     options: Mapping[str, Any] | None = None,
+    engine: Engine = "auto",
 ) -> list[Quad]:
     """Convert a JSON-LD document to an RDF dataset (a list of quads, no duplicates).
 
@@ -136,7 +143,24 @@ def to_rdf(
     ``expandContext``, ``produceGeneralizedRdf``, ``rdfDirection``. Contexts come from
     ``loader`` (default: the bundled contexts); unknown ones raise
     :class:`UnknownContextError`, invalid JSON-LD raises :class:`CanonicalizationError`.
+    ``engine`` is ``"auto"`` (fast engine, general fallback), ``"fast"`` (no fallback:
+    raises :class:`~.fast.Unsupported`) or ``"general"``.
     """
+    if engine != "general":
+        from microcred.credentials.jsonld import fast  # noqa: PLC0415 - fast imports rdf
+
+        expand_context = _fast_options(options)
+        if expand_context is False:
+            if engine == "fast":
+                raise fast.Unsupported(f"options {sorted(options or {})}")
+        else:
+            try:
+                return fast.to_rdf(
+                    document, loader or DEFAULT_LOADER, base=base, expand_context=expand_context
+                )
+            except fast.Unsupported:
+                if engine == "fast":
+                    raise
     if not isinstance(document, Mapping | list | tuple):
         raise MalformedDocument(
             f"A JSON-LD document must be a JSON object or array, not {type(document).__name__}."
@@ -188,17 +212,41 @@ def canonicalize(
     *,
     loader: DocumentLoader | None = None,
     hash_algorithm: str = "sha256",
+    engine: Engine = "auto",
 ) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (what eddsa-rdfc-2022 hashes).
 
     vc-di-eddsa section 3.3.3 (rdfc-2022 "Transformation"): convert the document to an RDF
     dataset, canonicalize it with RDFC-1.0, serialize as canonical N-Quads. RDFC-1.0's
     internal hash is SHA-256; ecdsa-rdfc-2019 with P-384 keys uses ``"sha384"``
-    (vc-di-ecdsa section 3.3.3), which can change the blank node labels.
+    (vc-di-ecdsa section 3.3.3), which can change the blank node labels. ``engine`` as
+    for :func:`to_rdf`.
     """
+    if engine != "general":
+        from microcred.credentials.jsonld import fast  # noqa: PLC0415 - fast imports rdf
+
+        try:
+            return fast.canonicalize(
+                document, loader or DEFAULT_LOADER, hash_algorithm=hash_algorithm
+            )
+        except fast.Unsupported:
+            if engine == "fast":
+                raise
     return canonicalize_dataset(
-        to_rdf(document, loader=loader), hash_algorithm=hash_algorithm
+        to_rdf(document, loader=loader, engine="general"), hash_algorithm=hash_algorithm
     ).nquads
+
+
+def _fast_options(options: Mapping[str, Any] | None) -> Any:
+    """The ``expandContext`` for the fast engine, or ``False`` if it cannot take ``options``."""
+    extra = dict(options or {})
+    extra.pop("format", None)
+    if extra.pop("processingMode", "json-ld-1.1") != "json-ld-1.1":
+        return False
+    expand_context = extra.pop("expandContext", None)
+    if extra:
+        return False
+    return _plain(expand_context) if isinstance(expand_context, Mapping) else expand_context
 
 
 def _plain(value: Any) -> Any:
