@@ -45,7 +45,7 @@ from microcred.catalogue.models import DefinitionVersion
 from microcred.credentials.keys import KeyFile
 from microcred.errors import MicrocredError
 from microcred.issuing import claims, service
-from microcred.issuing.errors import AwardInputInvalid, BatchNotFound
+from microcred.issuing.errors import AwardInputInvalid, BatchNotFound, BatchNotReady
 from microcred.issuing.fields import (
     FORMULA_PREFIXES,
     check_did,
@@ -68,6 +68,8 @@ __all__ = [
     "ParsedRow",
     "batch_counts",
     "batch_errors",
+    "batch_rows",
+    "confirm_batch",
     "create_batch",
     "errors_csv",
     "failed_rows",
@@ -410,9 +412,13 @@ def create_batch(
     max_rows: int,
     actor: Actor,
     now: datetime | None = None,
+    hold: bool = False,
 ) -> BulkBatch:
     """Validate a CSV and store it as a batch: ``queued`` with its rows when every row is
     valid, else ``invalid`` with its errors and no rows (nothing will be issued).
+
+    With ``hold`` a valid batch waits as ``preview`` (not picked up by any job, not even the
+    sweep) until :func:`confirm_batch` queues it: the dashboard shows the rows first.
 
     Rows whose external id was already issued in the organisation to the same recipient
     and definition version are stored as ``skipped`` (a re-upload issues nothing twice);
@@ -551,7 +557,7 @@ def create_batch(
             )
         )
     else:
-        batch.status = "queued"
+        batch.status = "preview" if hold else "queued"
     session.flush()
     record(
         session,
@@ -583,6 +589,40 @@ def get_batch(session: Session, organisation: Organisation, public_id: str) -> B
             f"POST /api/orgs/{organisation.slug}/bulk."
         )
     return batch
+
+
+def confirm_batch(session: Session, batch: BulkBatch, *, actor: Actor) -> BulkBatch:
+    """Queue a held (``preview``) batch for issuing; the caller enqueues ``issue_batch``
+    after committing. Confirming a batch that is already queued, running or completed is a
+    no-op; an invalid batch is a Conflict (``batch_not_ready``)."""
+    if batch.status == "invalid":
+        raise BatchNotReady(
+            f"Batch {batch.public_id} has errors and cannot be issued; fix the file and "
+            "upload it again."
+        )
+    if batch.status != "preview":
+        return batch
+    batch.status = "queued"
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="bulk.confirm",
+        organisation_id=batch.organisation_id,
+        subject_type="bulk_batch",
+        subject_id=batch.public_id,
+        details={"rows": batch.total_rows},
+    )
+    return batch
+
+
+def batch_rows(session: Session, batch: BulkBatch, *, limit: int = 50) -> list[BulkRow]:
+    """The first ``limit`` rows of a batch, in file order (for a preview)."""
+    return list(
+        session.scalars(
+            select(BulkRow).where(BulkRow.batch_id == batch.id).order_by(BulkRow.line).limit(limit)
+        )
+    )
 
 
 def batch_counts(session: Session, batch: BulkBatch) -> BatchCounts:

@@ -17,7 +17,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -58,8 +58,11 @@ from microcred.storage import utcnow
 
 __all__ = [
     "AwardPage",
+    "AwardSummary",
     "IssueResult",
     "award",
+    "award_summary",
+    "awards_per_month",
     "check_version",
     "credential_url",
     "find_award",
@@ -68,6 +71,7 @@ __all__ = [
     "issue",
     "issue_document",
     "list_awards",
+    "recent_status_changes",
     "revoke",
     "set_status",
     "suspend",
@@ -536,6 +540,95 @@ def list_awards(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(session.scalars(query.order_by(Award.id.desc()).offset(offset).limit(limit)))
     return AwardPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class AwardSummary:
+    """Counts of an organisation's awards (for the provider dashboard)."""
+
+    total: int
+    by_status: dict[str, int]
+    pending_claims: int
+
+
+def award_summary(session: Session, organisation: Organisation) -> AwardSummary:
+    """How many awards per status, and how many e-mailed awards are not yet claimed
+    (active, with an e-mail recipient, no learner account bound)."""
+    by_status = {
+        str(status): int(count)
+        for status, count in session.execute(
+            select(Award.status, func.count())
+            .where(Award.organisation_id == organisation.id)
+            .group_by(Award.status)
+        ).all()
+    }
+    pending = session.scalar(
+        select(func.count())
+        .select_from(Award)
+        .where(
+            Award.organisation_id == organisation.id,
+            Award.status == "active",
+            Award.recipient_email.is_not(None),
+            Award.user_id.is_(None),
+        )
+    )
+    return AwardSummary(
+        total=sum(by_status.values()), by_status=by_status, pending_claims=int(pending or 0)
+    )
+
+
+def _month_start(value: datetime) -> date:
+    return date(value.year, value.month, 1)
+
+
+def awards_per_month(
+    session: Session, organisation: Organisation, *, months: int = 12, now: datetime | None = None
+) -> list[tuple[str, int]]:
+    """Awards issued per calendar month (UTC), oldest first, for the last ``months`` months
+    including the current one: ``[("2025-01", 3), ...]`` (months without awards give 0)."""
+    if not 1 <= months <= 120:
+        raise InvalidInput("months must be between 1 and 120.", code="invalid_months")
+    today = _month_start((now or utcnow()).astimezone(UTC))
+    keys: list[str] = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    keys.reverse()
+    first = datetime(int(keys[0][:4]), int(keys[0][5:]), 1, tzinfo=UTC)
+    if session.get_bind().dialect.name == "postgresql":
+        bucket = func.to_char(func.timezone("UTC", Award.issued_at), "YYYY-MM")
+    else:
+        bucket = func.strftime("%Y-%m", Award.issued_at)
+    counts = {
+        str(key): int(count)
+        for key, count in session.execute(
+            select(bucket, func.count())
+            .where(Award.organisation_id == organisation.id, Award.issued_at >= first)
+            .group_by(bucket)
+        ).all()
+    }
+    return [(key, counts.get(key, 0)) for key in keys]
+
+
+def recent_status_changes(
+    session: Session,
+    organisation: Organisation,
+    *,
+    statuses: Sequence[str] = ("revoked", "suspended"),
+    limit: int = 10,
+) -> list[Award]:
+    """The awards most recently moved to one of ``statuses``, newest first."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be 1-{MAX_PAGE_SIZE}.", code="invalid_limit")
+    return list(
+        session.scalars(
+            select(Award)
+            .where(Award.organisation_id == organisation.id, Award.status.in_(list(statuses)))
+            .order_by(Award.status_changed_at.desc(), Award.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def definition_slug(session: Session, award: Award) -> str | None:

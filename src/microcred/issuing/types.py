@@ -30,7 +30,7 @@ STATUS_PURPOSES: Final[tuple[str, ...]] = ("revocation", "suspension")
 #: Entries per Bitstring Status List (16 KB uncompressed, the spec's minimum size, §6.1).
 LIST_SIZE: Final[int] = 131_072
 
-BatchStatus = Literal["invalid", "queued", "running", "completed"]
+BatchStatus = Literal["invalid", "preview", "queued", "running", "completed"]
 RowStatus = Literal["pending", "issued", "failed", "skipped"]
 
 
