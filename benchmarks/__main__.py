@@ -23,6 +23,8 @@ from benchmarks.rows import Config, Row
 MODULES: list[str] = ["benchmarks.sign_verify"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+#: Hand-written analysis (profiles, next steps) appended to RESULTS.md on every run.
+NOTES = Path(__file__).with_name("NOTES.md")
 
 
 def _cpu_model() -> str:
@@ -106,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                 "",
             ]
         )
+        if NOTES.is_file():
+            body += "\n" + NOTES.read_text("utf-8")
         RESULTS.write_text(body, "utf-8")
     return 0
 

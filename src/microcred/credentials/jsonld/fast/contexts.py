@@ -42,6 +42,11 @@ MEMO_LIMIT: Final = 4096
 _PROCESSOR = jsonld.JsonLdProcessor()
 _LOCK = threading.RLock()
 _JsonLdError: type[Exception] = jsonld.JsonLdError
+_is_keyword: Callable[[Any], bool] = jsonld._is_keyword
+_is_absolute_iri: Callable[[Any], bool] = jsonld._is_absolute_iri
+DROP: Final = 0
+KEYWORD: Final = 1
+PROPERTY: Final = 2
 _get_context_value: Callable[[Any, Any, Any], Any] = jsonld.JsonLdProcessor.get_context_value
 
 
@@ -61,6 +66,7 @@ class TermInfo:
         "direction",
         "expanded",
         "index",
+        "kind",
         "language",
         "reverse",
         "scoped",
@@ -71,6 +77,14 @@ class TermInfo:
     def __init__(self, context: ActiveContext, key: str | None) -> None:
         raw = context.raw
         self.expanded: Any = context.vocab(key)
+        #: 5.1.2 step 13.3: DROP (not an absolute IRI nor a keyword), KEYWORD or PROPERTY
+        self.kind = (
+            KEYWORD
+            if _is_keyword(self.expanded)
+            else PROPERTY
+            if self.expanded is not None and _is_absolute_iri(self.expanded)
+            else DROP
+        )
         value = _get_context_value(raw, key, "@container")
         self.container: tuple[Any, ...] = (
             () if value is None else tuple(value) if isinstance(value, list) else (value,)

@@ -22,7 +22,13 @@ from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped,unused-ignore]
 
-from microcred.credentials.jsonld.fast.contexts import ActiveContext, Unsupported
+from microcred.credentials.jsonld.fast.contexts import (
+    DROP,
+    KEYWORD,
+    PROPERTY,
+    ActiveContext,
+    Unsupported,
+)
 from microcred.credentials.jsonld.terms import UNDEFINED_TERM_VOCAB
 
 __all__ = ["Expander", "HasUndefinedTerms"]
@@ -183,7 +189,7 @@ class Expander:
         type_scoped = context
         type_key: str | None = None
         for key in sorted(element):
-            if context.vocab(key) != "@type":
+            if context.term(key).expanded != "@type":
                 continue
             type_key = type_key or key
             types = sorted(t for t in _arrayify(element[key]) if isinstance(t, str))
@@ -291,11 +297,30 @@ class Expander:
             value = element[key]
             info = context.term(key)
             expanded_property = info.expanded
-            if expanded_property is None or not (
-                _is_absolute_iri(expanded_property) or _is_keyword(expanded_property)
+            kind = info.kind
+            if (
+                kind == PROPERTY
+                and info.scoped is None
+                and not info.reverse
+                and not info.container
+                and info.type != "@json"
+                and type(value) in (str, dict)
             ):
+                # The common case: a plain term with a string or a node object.
+                if type(value) is str:
+                    expanded_value = self.value(context, key, value)
+                else:
+                    expanded_value = self.expand(context, key, value, False, False, None)
+                if expanded_value is None:
+                    continue
+                if type(expanded_value) is list:
+                    result.setdefault(expanded_property, []).extend(expanded_value)
+                else:
+                    result.setdefault(expanded_property, []).append(expanded_value)
+                continue
+            if kind == DROP:
                 continue  # step 13.3: dropped
-            if _is_keyword(expanded_property):
+            if kind == KEYWORD:
                 if expanded_active_property == "@reverse":
                     raise Unsupported("invalid reverse property map")
                 if expanded_property in result and expanded_property not in (

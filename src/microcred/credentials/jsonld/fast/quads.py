@@ -15,6 +15,7 @@ graph)`` (graph ``""`` for the default graph), ready for :mod:`.canon`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -52,6 +53,8 @@ _canonicalize_double: Callable[[Any], str] = jsonld._canonicalize_double
 _json_canonical: Callable[[Any], bytes] = jsonld.canonicalize
 
 _IRI_OK: dict[str, bool] = {}
+#: Characters canonical N-Quads escapes in a literal (see :func:`..nquads.escape_literal`).
+_NEEDS_ESCAPE: Final = re.compile(r'[\x00-\x1f\x7f"\\]')
 
 
 def _iri(value: str) -> str | None:
@@ -116,6 +119,20 @@ class Emitter:
                 raise Unsupported("conflicting indexes")
         quads = self.quads
         for prop, values in node.items():
+            if prop[:1] != "@":  # a property IRI
+                predicate = self._predicate(prop)
+                for value in values:
+                    obj = self.object(value, graph)
+                    if "@value" in value and type(value["@value"]) is not str:
+                        self._check_merge(subject, predicate, graph, value, obj)
+                    if (
+                        subject is not None
+                        and predicate is not None
+                        and obj is not None
+                        and graph is not None
+                    ):
+                        quads.append((subject, predicate, obj, graph))
+                continue
             if prop == "@id":
                 continue
             if prop == "@type":
@@ -240,6 +257,19 @@ def _literal(item: dict[str, Any]) -> str | None:
     value = item["@value"]
     datatype = item.get("@type")
     language: str | None = None
+    if type(value) is str and datatype not in (_XSD_DOUBLE, "@json"):
+        # the common case, same result as the chain below for a string
+        quoted = f'"{escape_literal(value)}"' if _NEEDS_ESCAPE.search(value) else f'"{value}"'
+        language = item.get("@language")
+        if language is not None:
+            if not _WELL_FORMED_LANGUAGE.fullmatch(language):
+                return None
+            return f"{quoted}@{language}"
+        if datatype is None or datatype == _XSD_STRING:
+            return quoted
+        if not _WELL_FORMED_IRI.fullmatch(datatype):
+            return None
+        return f"{quoted}^^<{datatype}>"
     if datatype == "@json":
         text = _json_canonical(value).decode("utf-8")
         datatype = _RDF_JSON
