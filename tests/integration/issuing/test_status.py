@@ -259,6 +259,7 @@ def test_concurrent_revocations_of_one_credential(engine: Engine) -> None:
         "revoked:True",
         "revoked:False",
         "suspended:True",
+        "suspended:False",  # a second suspend that lost the race changes nothing
         "award_revoked",
         "invalid_status_change",
     }

@@ -4,6 +4,8 @@ connections)."""
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import io
 import uuid
 from pathlib import Path
@@ -82,7 +84,10 @@ def test_procrastinate_worker_runs_a_batch(engine: Engine, tmp_path: Path) -> No
         conn.exec_driver_sql(f'CREATE SCHEMA "{queue_schema}"')
         conn.commit()
     try:
-        _run_procrastinate(engine, tmp_path, queue_schema)
+        # procrastinate's sync API calls asyncio.run(); a thread of its own keeps it clear of
+        # any event loop another test (Playwright's sync API) left running in this worker.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_run_procrastinate, engine, tmp_path, queue_schema).result()
     finally:
         with engine.connect() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{queue_schema}" CASCADE')
