@@ -291,6 +291,7 @@ class Expander:
             if first and isinstance(first, list):
                 first = first[0]
             is_json = context.vocab(first) == "@json"
+        expanded_value: Any
         for key in sorted(element):
             if key == "@context":
                 continue
@@ -386,7 +387,6 @@ class Expander:
                 nests.append((key, term_context))
                 continue
             container = info.container
-            expanded_value: Any
             if "@language" in container and isinstance(value, dict):
                 expanded_value = self.language_map(term_context, value, info.direction)
             elif "@index" in container and isinstance(value, dict):
