@@ -5,7 +5,6 @@ connections)."""
 from __future__ import annotations
 
 import concurrent.futures
-
 import io
 import uuid
 from pathlib import Path
