@@ -30,7 +30,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
-from microcred.web.pages import auth, catalogue, home, verify
+from microcred.web.pages import (
+    auth,
+    catalogue,
+    dashboard,
+    dashboard_bulk,
+    dashboard_definitions,
+    dashboard_settings,
+    home,
+    verify,
+)
 from microcred.web.pages.csrf import CheckedForm, checked_form, form_token
 from microcred.web.pages.rendering import (
     NAV,
@@ -70,7 +79,16 @@ STATIC_PATH = "/static"
 
 def page_routers() -> list[APIRouter]:
     """Every page router, in registration order (append yours here)."""
-    return [home.router, catalogue.router, verify.router, auth.router]
+    return [
+        home.router,
+        catalogue.router,
+        verify.router,
+        auth.router,
+        dashboard.router,
+        dashboard_definitions.router,
+        dashboard_bulk.router,
+        dashboard_settings.router,
+    ]
 
 
 def static_files() -> StaticFiles:
