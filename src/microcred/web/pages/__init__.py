@@ -37,6 +37,7 @@ from microcred.web.pages import (
     dashboard_bulk,
     dashboard_definitions,
     dashboard_settings,
+    employers,
     home,
     verify,
 )
@@ -88,6 +89,7 @@ def page_routers() -> list[APIRouter]:
         dashboard_definitions.router,
         dashboard_bulk.router,
         dashboard_settings.router,
+        employers.router,
     ]
 
 
