@@ -93,7 +93,6 @@ def update_profile(
     headline: str | None = None,
 ) -> Profile:
     """Change the learner's privacy settings (each ``None`` leaves a value as it is)."""
-    profile = get_profile(session, user)
     if handle is not None:
         handle = handle.strip().lower()
         if not HANDLE_PATTERN.match(handle):
@@ -109,14 +108,17 @@ def update_profile(
             raise Conflict(
                 f"The profile address {handle!r} is taken; choose another.", code="handle_taken"
             )
+    if headline is not None and (len(headline) > 200 or "\x00" in headline):
+        raise InvalidInput("The headline is at most 200 characters.", code="invalid_headline")
+    # Everything is valid: change the profile.
+    profile = get_profile(session, user)
+    if handle is not None:
         profile.handle = handle
     if public is not None:
         profile.public = public
     if discoverable is not None:
         profile.discoverable = discoverable
     if headline is not None:
-        if len(headline) > 200 or "\x00" in headline:
-            raise InvalidInput("The headline is at most 200 characters.", code="invalid_headline")
         profile.headline = headline.strip()
     profile.updated_at = utcnow()
     session.flush()

@@ -29,6 +29,7 @@ from microcred.web.api import hosted as hosted_api
 from microcred.web.api import issuing as issuing_api
 from microcred.web.api import talent as talent_api
 from microcred.web.api import vcapi as vcapi_api
+from microcred.web.api import wallet as wallet_api
 from microcred.web.pages import STATIC_PATH, page_routers, static_files
 from microcred.web.problems import error_response, install_problem_handlers
 from microcred.web.ratelimit import RateLimiter
@@ -50,6 +51,7 @@ def routers() -> list[APIRouter]:
         issuing_api.router,
         hosted_api.router,
         vcapi_api.router,
+        wallet_api.router,
         talent_api.router,
         *page_routers(),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 
 from microcred.accounts import keys as org_keys
 from microcred.accounts import service as accounts
@@ -13,6 +13,7 @@ from microcred.issuing import service
 from microcred.issuing import status as status_lists
 from microcred.issuing.errors import AwardNotFound
 from microcred.web.deps import AppSettings, DbSession, MasterKey
+from microcred.web.pages.credential import credential_page, prefers_html
 
 __all__ = ["STATUS_MAX_AGE", "router"]
 
@@ -36,8 +37,11 @@ def _media_type(accept: str | None) -> str:
     responses={200: {"content": {_VC: {}, _LD: {}}}},
 )
 def get_credential(
+    request: Request,
     credential_id: Annotated[str, Path(max_length=64)],
     db: DbSession,
+    settings: AppSettings,
+    master_key: MasterKey,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     award = service.find_award(db, credential_id)
@@ -45,6 +49,8 @@ def get_credential(
         raise AwardNotFound(
             f"No credential {credential_id!r} is hosted here; check the link you were given."
         )
+    if prefers_html(accept):  # a browser: the public credential page (pages/credential.py)
+        return credential_page(request, db, award, settings, master_key)
     return Response(
         content=award.credential_bytes,
         media_type=_media_type(accept),

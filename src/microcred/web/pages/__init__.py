@@ -41,6 +41,8 @@ from microcred.web.pages import (
     home,
     verify,
 )
+from microcred.web.pages import share as share_pages
+from microcred.web.pages import wallet as wallet_pages
 from microcred.web.pages.csrf import CheckedForm, checked_form, form_token
 from microcred.web.pages.rendering import (
     NAV,
@@ -85,6 +87,8 @@ def page_routers() -> list[APIRouter]:
         catalogue.router,
         verify.router,
         auth.router,
+        wallet_pages.router,
+        share_pages.router,
         dashboard.router,
         dashboard_definitions.router,
         dashboard_bulk.router,
