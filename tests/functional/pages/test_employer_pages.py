@@ -4,17 +4,23 @@ level, issuer standing, revoked credentials)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.functional.pages.seeding import ACCESSIBILITY_SKILL, PYTHON_SKILL, Demo
-from tests.functional.pages.talent_support import Talent, backdate, revoke, seed_talent
+from tests.functional.pages.seeding import ACCESSIBILITY_SKILL, PYTHON_SKILL, Demo, award
+from tests.functional.pages.talent_support import Talent, backdate, learner, revoke, seed_talent
 
 from microcred.accounts import sessions as browser_sessions
 from microcred.config import Settings
+from microcred.credentials.documents import OfflineDocuments
+from microcred.issuing.documents import LocalDocuments
+from microcred.talent.checking import check_items
 from microcred.talent.service import share_token
+from microcred.wallet import sharing
+from microcred.wallet.imports import import_credential
 from microcred.web.deps import SESSION_COOKIE
 
 
@@ -98,11 +104,10 @@ def test_a_tampered_credential_at_an_address_fails_as_tampered(
     url = talent.dana_python.credential_id
     api = browser.post("/api/talent/verify-link", json={"link": url}).json()
     assert api["verified"] == 1, api
-    from microcred.talent.checking import SharedItem, check_items
+    from microcred.talent.checking import SharedItem
 
-    doc = dict(talent.dana_python and __import__("json").loads(talent.dana_python.credential_json))
+    doc = json.loads(talent.dana_python.credential_json)
     doc["name"] = "Brain Surgery"
-    from microcred.credentials.documents import OfflineDocuments
 
     check = check_items([SharedItem(doc)], fetcher=OfflineDocuments())
     assert check.credentials[0].reason == "tampered"
@@ -128,7 +133,6 @@ def test_bad_links_get_a_clear_message(
 def test_an_expired_or_withdrawn_share_is_refused(
     browser: TestClient, session: Session, talent: Talent
 ) -> None:
-    from microcred.wallet import sharing
 
     sharing.revoke_share(session, talent.dana, talent.share.public_id)
     session.commit()
@@ -260,3 +264,31 @@ def test_employer_landing_page(browser: TestClient) -> None:
     page = browser.get("/employers")
     assert page.status_code == 200
     assert 'href="/employers/verify"' in page.text and 'href="/employers/search"' in page.text
+
+
+def test_imported_credentials_count_with_their_stored_result(
+    employer: TestClient, session: Session, talent: Talent, settings: Settings
+) -> None:
+    """A learner imports a credential issued elsewhere (here: one not claimed through this
+    platform): it backs its skills with the verification result stored at import."""
+
+    master_key = settings.master_key.get_secret_value().encode("utf-8")
+    base_url = settings.public_base_url
+    gil = learner(session, "gil@example.org", "Gil Importer", discoverable=True)
+    given = award(
+        session,
+        talent.org,
+        talent.web,
+        base_url=base_url,
+        master_key=master_key,
+        email="gil-old@example.org",
+        name="Gil",
+    )
+    fetcher = LocalDocuments(session, base_url=base_url, master_key=master_key)
+    import_credential(session, gil, given.credential_json.encode(), fetcher=fetcher)
+    session.commit()
+    html = _search(employer, ACCESSIBILITY_SKILL)
+    assert sorted(_names(html)) == ["Dana Discoverable", "Gil Importer"]
+    assert "Imported: verified on import" in html
+    # The issuer is registered here, so the standing filter keeps it.
+    assert "Gil Importer" in _names(_search(employer, ACCESSIBILITY_SKILL, standing="registered"))
