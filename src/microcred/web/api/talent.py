@@ -197,7 +197,7 @@ def search(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> TalentPageOut:
     query = TalentQuery(
-        skills=tuple(s[:500] for s in skill),
+        skills=tuple(s[:500].replace("\x00", "") for s in skill),
         min_eqf_level=eqf_level,
         issued_within_months=months,
         standing="registered" if standing == "registered" else "any",
