@@ -82,6 +82,7 @@ NAV: Final = (
     NavItem("verify", "Verify", "/verify"),
     NavItem("wallet", "Wallet", "/wallet"),
     NavItem("dashboard", "Provider dashboard", "/dashboard"),
+    NavItem("employers", "For employers", "/employers"),
 )
 
 
