@@ -5,6 +5,9 @@
 handles and in which every property and type is defined, the answer (``[]``) comes from
 the fast engine; in every other case, and to name the undefined terms with their paths,
 the general check in :mod:`.terms` runs.
+
+:func:`canonicalize_safe` is what signing needs: the safe-mode check and the RDFC-1.0
+canonical form, from one walk of the document when the fast engine handles it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ from typing import Any
 
 from microcred.credentials.errors import UndefinedTermError
 from microcred.credentials.jsonld import terms
-from microcred.credentials.jsonld.fast import Engine, Unsupported, all_terms_defined
+from microcred.credentials.jsonld.fast import (
+    Engine,
+    Unsupported,
+    all_terms_defined,
+    canonicalize_checked,
+)
 from microcred.credentials.jsonld.loader import DEFAULT_LOADER, DocumentLoader
+from microcred.credentials.jsonld.rdf import canonicalize
 
-__all__ = ["ensure_fully_defined", "undefined_terms"]
+__all__ = ["canonicalize_safe", "ensure_fully_defined", "undefined_terms"]
 
 
 def undefined_terms(
@@ -47,3 +56,34 @@ def ensure_fully_defined(
     found = undefined_terms(document, loader=loader, engine=engine)
     if found:
         raise UndefinedTermError(found)
+
+
+def canonicalize_safe(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader | None = None,
+    hash_algorithm: str = "sha256",
+    engine: Engine = "auto",
+) -> str:
+    """Safe mode, then RDFC-1.0: :func:`ensure_fully_defined` and :func:`.rdf.canonicalize`.
+
+    The same result and errors as calling the two (first the check, raising
+    :class:`UndefinedTermError` naming every undefined term, then the canonicalization),
+    but the fast engine walks the document once for both.
+    """
+    if engine != "general" and isinstance(document, dict):
+        try:
+            nquads, defined = canonicalize_checked(
+                document, loader or DEFAULT_LOADER, hash_algorithm=hash_algorithm
+            )
+        except Unsupported:
+            if engine == "fast":
+                raise
+        else:
+            if not defined:
+                found = terms.undefined_terms(document, loader=loader)
+                if found:
+                    raise UndefinedTermError(found)
+            return nquads
+    ensure_fully_defined(document, loader=loader, engine=engine)
+    return canonicalize(document, loader=loader, hash_algorithm=hash_algorithm, engine=engine)

@@ -32,7 +32,8 @@ from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped
 
 from microcred.credentials.errors import UnknownContextError
 from microcred.credentials.jsonld.loader import DocumentLoader
-from microcred.credentials.jsonld.rdf import pyld_document_loader
+from microcred.credentials.jsonld.rdf import _WELL_FORMED_IRI, pyld_document_loader
+from microcred.credentials.jsonld.terms import UNDEFINED_TERM_VOCAB
 
 __all__ = ["ActiveContext", "TermInfo", "Unsupported", "root_context"]
 
@@ -50,6 +51,15 @@ PROPERTY: Final = 2
 _get_context_value: Callable[[Any, Any, Any], Any] = jsonld.JsonLdProcessor.get_context_value
 
 
+def _defined(iri: Any) -> bool:
+    """microcred safe mode (:mod:`..terms`): does this expanded key or type have a definition?"""
+    if not isinstance(iri, str):
+        return False
+    if iri.startswith("@"):
+        return bool(_is_keyword(iri))
+    return ":" in iri and not iri.startswith(UNDEFINED_TERM_VOCAB)
+
+
 class Unsupported(Exception):
     """Internal signal: the fast engine does not handle this input; use the general one.
 
@@ -63,11 +73,14 @@ class TermInfo:
 
     __slots__ = (
         "container",
+        "defined",
         "direction",
         "expanded",
         "index",
         "kind",
         "language",
+        "plain",
+        "predicate",
         "reverse",
         "scoped",
         "term_context",
@@ -98,6 +111,35 @@ class TermInfo:
         self.reverse = bool(mapping and mapping.get("reverse"))
         # 5.1.2 step 13.6: the term's scoped context, propagated, overriding protection.
         self.term_context: ActiveContext | None = None
+        #: microcred safe mode (:mod:`..terms`): the key expands to a defined IRI or keyword
+        self.defined = _defined(self.expanded)
+        #: the predicate as an N-Quads term (6.1: blank node predicates and IRIs that are
+        #: not well-formed produce no triple, ``None``)
+        self.predicate: str | None = None
+        if (
+            self.kind == PROPERTY
+            and not self.expanded.startswith("_:")
+            and _WELL_FORMED_IRI.fullmatch(self.expanded)
+        ):
+            self.predicate = f"<{self.expanded}>"
+        #: the single-walk path (:mod:`.walk`) handles this term's values: no container
+        #: but ``@set`` or ``@list``, no reverse, no ``@json``, no language or direction, and a type
+        #: coercion that is ``@id``, ``@vocab``, ``@none`` or an absolute datatype IRI.
+        self.plain = (
+            self.kind == PROPERTY
+            and not self.reverse
+            and self.container in ((), ("@set",), ("@list",))
+            and self.language is None
+            and self.direction is None
+            and (
+                self.type in (None, "@id", "@vocab", "@none")
+                or (
+                    isinstance(self.type, str)
+                    and _is_absolute_iri(self.type)
+                    and not self.type.startswith("_:")
+                )
+            )
+        )
 
 
 class ActiveContext:

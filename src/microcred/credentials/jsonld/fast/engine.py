@@ -1,4 +1,7 @@
-"""The fast engine: cached contexts, direct expansion, direct quads, RDFC-1.0.
+"""The fast engine: cached contexts, one walk (or expansion then quads), RDFC-1.0.
+
+A plain document (see :mod:`.walk`) is expanded and turned into quads in one walk; any
+other goes through :mod:`.expand` and then :mod:`.quads`.
 
 Each function raises :class:`~.contexts.Unsupported` when the document is outside what the
 fast engine handles (or is not valid JSON-LD); :mod:`microcred.credentials.jsonld.rdf`
@@ -13,6 +16,7 @@ from microcred.credentials.jsonld.fast.canon import canonical_nquads
 from microcred.credentials.jsonld.fast.contexts import Unsupported, root_context
 from microcred.credentials.jsonld.fast.expand import Expander, HasUndefinedTerms
 from microcred.credentials.jsonld.fast.quads import Emitter, TermQuad
+from microcred.credentials.jsonld.fast.walk import NotPlain, Walker
 from microcred.credentials.jsonld.loader import DocumentLoader
 from microcred.credentials.jsonld.nquads import Quad, parse_nquads
 
@@ -21,6 +25,7 @@ __all__ = [
     "Unsupported",
     "all_terms_defined",
     "canonicalize",
+    "canonicalize_checked",
     "expand",
     "term_quads",
     "to_rdf",
@@ -49,6 +54,20 @@ def term_quads(
     document: Any, loader: DocumentLoader, *, base: str | None = None, expand_context: Any = None
 ) -> list[TermQuad]:
     """The RDF dataset of ``document`` as quads of canonical N-Quads terms."""
+    if type(document) is dict:
+        try:
+            return Walker().walk(root_context(loader, base, expand_context), document)
+        except NotPlain:
+            pass  # the two-step path below
+        except RecursionError:
+            raise Unsupported("nested too deeply") from None
+    return _two_step_quads(document, loader, base=base, expand_context=expand_context)
+
+
+def _two_step_quads(
+    document: Any, loader: DocumentLoader, *, base: str | None = None, expand_context: Any = None
+) -> list[TermQuad]:
+    """Expansion (:mod:`.expand`), then quads from the expanded form (:mod:`.quads`)."""
     expanded = expand(document, loader, base=base, expand_context=expand_context)
     try:
         return Emitter().document(expanded)
@@ -59,6 +78,28 @@ def term_quads(
 def canonicalize(document: Any, loader: DocumentLoader, *, hash_algorithm: str = "sha256") -> str:
     """RDFC-1.0 canonical N-Quads of ``document``."""
     return canonical_nquads(term_quads(document, loader), hash_algorithm=hash_algorithm)
+
+
+def canonicalize_checked(
+    document: Any, loader: DocumentLoader, *, hash_algorithm: str = "sha256"
+) -> tuple[str, bool]:
+    """RDFC-1.0 canonical N-Quads of ``document`` and the safe-mode verdict, in one walk.
+
+    The second value is :func:`all_terms_defined`'s answer; a plain document is walked
+    once for both, any other is expanded twice (audit, then quads).
+    """
+    if type(document) is not dict:
+        raise Unsupported("not a JSON object")
+    walker = Walker(audit=True)
+    try:
+        quads = walker.walk(root_context(loader), document)
+        defined = walker.defined
+    except NotPlain:
+        defined = all_terms_defined(document, loader)
+        quads = _two_step_quads(document, loader)
+    except RecursionError:
+        raise Unsupported("nested too deeply") from None
+    return canonical_nquads(quads, hash_algorithm=hash_algorithm), defined
 
 
 def to_rdf(
@@ -75,6 +116,16 @@ def all_terms_defined(document: Any, loader: DocumentLoader) -> bool:
 
     ``False`` means at least one is not; the general check then names them all.
     """
+    if type(document) is dict:
+        walker = Walker(audit=True)
+        try:
+            walker.walk(root_context(loader), document)
+        except NotPlain:
+            pass  # the expansion below
+        except RecursionError:
+            raise Unsupported("nested too deeply") from None
+        else:
+            return walker.defined
     try:
         expand(document, loader, audit=True)
     except HasUndefinedTerms:
