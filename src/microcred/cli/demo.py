@@ -45,4 +45,7 @@ def demo() -> None:
     for award in summary.awards:
         note = "  [REVOKED]" if award.status == "revoked" else ""
         typer.echo(f"  {award.credential_id}  {award.provider}/{award.definition}{note}")
+    for path in summary.share_paths:
+        typer.echo(f"\nA learner's share link (employers: paste it at {base}/employers/verify):")
+        typer.echo(f"  {base}{path}")
     typer.echo(f"\nAPI docs: {base}/docs    verify: POST {base}/credentials/verify")

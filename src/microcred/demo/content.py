@@ -382,3 +382,11 @@ AWARDS: Final[tuple[DemoAward, ...]] = (
         valid_years=2,
     ),
 )
+
+
+#: Learners who opted in to a public profile and to being found by employers, with the
+#: headline their profile shows.
+DISCOVERABLE_LEARNERS: tuple[tuple[str, str], ...] = (
+    ("ada@learners.example", "Data analyst moving into software engineering"),
+    ("ben@learners.example", "Junior developer, agile teams"),
+)

@@ -23,6 +23,7 @@ from microcred.catalogue.models import DefinitionVersion, Skill
 from microcred.demo.content import (
     AWARDS,
     DEMO_PASSWORD,
+    DISCOVERABLE_LEARNERS,
     PROVIDERS,
     USERS,
     DemoAward,
@@ -36,6 +37,8 @@ from microcred.issuing import service as issuing
 from microcred.issuing.models import Award
 from microcred.issuing.types import EvidenceInput
 from microcred.storage import utcnow
+from microcred.wallet import service as wallet_service
+from microcred.wallet import sharing as wallet_sharing
 
 __all__ = ["DEMO_ACTOR", "DemoAwardInfo", "DemoSummary", "load_demo_data"]
 
@@ -61,6 +64,7 @@ class DemoSummary:
     organisations: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, name, did)
     definitions: list[str] = field(default_factory=list)  # org/slug
     awards: list[DemoAwardInfo] = field(default_factory=list)
+    share_paths: list[str] = field(default_factory=list)  # /share/<token>
     created: int = 0
 
     @property
@@ -90,7 +94,34 @@ def load_demo_data(session: Session, *, base_url: str, master_key: bytes) -> Dem
             _award(session, spec, users.get(spec.learner_email), base_url, master_key, summary)
         )
     session.flush()
+    for email, headline in DISCOVERABLE_LEARNERS:
+        _wallet(session, users[email], headline, summary)
+    session.flush()
     return summary
+
+
+def _wallet(session: Session, learner: User, headline: str, summary: DemoSummary) -> None:
+    """The learner's wallet: claimed credentials in it, a public profile that employers can
+    find, and one share link (created once)."""
+    wallet_service.sync_claimed(session, learner)
+    wallet_service.update_profile(
+        session, learner, public=True, discoverable=True, headline=headline
+    )
+    shares = wallet_sharing.list_shares(session, learner)
+    if not shares:
+        items = wallet_service.list_items(session, learner)
+        if items:
+            shares = [
+                wallet_sharing.create_share(
+                    session,
+                    learner,
+                    [item.public_id for item in items],
+                    title="My verified skills",
+                    expires_in_days=None,
+                )
+            ]
+            summary.created += 1
+    summary.share_paths.extend(f"/share/{share.token}" for share in shares[:1])
 
 
 def _user(session: Session, email: str, spec: DemoUser, summary: DemoSummary) -> User:

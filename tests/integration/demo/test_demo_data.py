@@ -100,3 +100,25 @@ def test_demo_loads_once_and_verifies(session: Session) -> None:
             assert "revoked" in report.failures[0].message
         else:
             assert report.verified, [c.message for c in report.failures]
+
+
+def test_demo_learners_are_findable_and_have_a_share_link(session: Session) -> None:
+    from microcred.wallet import service as wallet
+    from microcred.wallet import sharing
+
+    first = load_demo_data(session, base_url=BASE, master_key=MASTER)
+    assert len(first.share_paths) == 2
+    ada = accounts.get_user_by_email(session, "ada@learners.example")
+    assert ada is not None
+    profile = wallet.get_profile(session, ada)
+    assert profile.discoverable
+    assert profile.public
+    assert wallet.list_items(session, ada), "claimed credentials are in the wallet"
+    share = sharing.list_shares(session, ada)[0]
+    assert sharing.share_state(share) == "active"
+    again = load_demo_data(session, base_url=BASE, master_key=MASTER)
+    assert again.share_paths == first.share_paths
+    assert not again.changed
+    chloe = accounts.get_user_by_email(session, "chloe@learners.example")
+    assert chloe is not None
+    assert not wallet.get_profile(session, chloe).discoverable
