@@ -1,7 +1,8 @@
 """A provider's journey in Chromium: sign in, create and publish a definition aligned to two
 ESCO skills (the completeness meter visible while editing), award one credential, bulk
 upload a CSV with an error row (the per-row error shown, nothing issued), fix it and watch
-the progress to done, revoke one credential with a reason; axe-core on every page."""
+the progress to done, revoke one credential with a reason, retire the definition; axe-core
+on every page."""
 
 from __future__ import annotations
 
@@ -176,6 +177,11 @@ def _journey(page: Any, server: LiveServer, axe: Any, tmp_path: Path) -> None:
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("table")).to_contain_text("Assessment was not completed")
     axe(page)
+
+    # Retire the definition (the shared demo catalogue stays as the other journeys expect).
+    page.goto(f"{server.url}/dashboard/acme/definitions/{slug}/edit")
+    page.get_by_role("button", name="Retire this definition").click()
+    expect(page.get_by_role("status").first).to_contain_text("retired")
 
     # Settings.
     page.get_by_role("link", name="Settings").click()
