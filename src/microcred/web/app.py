@@ -39,7 +39,7 @@ __all__ = ["UPLOAD_PATHS", "BodySizeLimit", "create_app", "routers"]
 
 #: Paths whose bodies may reach ``MICROCRED_MAX_UPLOAD_BYTES`` (bulk CSV uploads, API and
 #: pages); every other body is limited to ``MICROCRED_MAX_REQUEST_BYTES``.
-UPLOAD_PATHS = re.compile(r"(?:/api)?/orgs/[^/]+/bulk/?")
+UPLOAD_PATHS = re.compile(r"(?:(?:/api)?/orgs|/dashboard)/[^/]+/bulk/?")
 
 
 def routers() -> list[APIRouter]:
