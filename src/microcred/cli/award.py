@@ -160,24 +160,37 @@ def bulk_award(
     notify: Annotated[
         bool, typer.Option("--notify/--no-notify", help="E-mail claim links.")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Signing processes (default: every core)."),
+    ] = None,
+    progress_bar: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+    ] = True,
 ) -> None:
-    """Validate a CSV (every row, before anything is issued), then issue it with a progress
-    bar. Running it again issues nothing twice."""
+    """Validate a CSV (every row, before anything is issued), then issue it on every core
+    with a progress bar. Running it again issues nothing twice: an interrupted run of the
+    same file (even killed) is resumed where it stopped."""
     settings = Settings.load()
     if not file.is_file():
         raise InvalidInput(f"{file} is not a file.", code="file_not_found")
+    with file.open("rb") as stream:
+        sha256 = bulk.file_sha256(stream)
     with database_session(settings) as session, file.open("rb") as stream:
         organisation = accounts.get_organisation(session, org)
         version = catalogue.published_version(session, organisation, definition)
-        batch = bulk.create_batch(
-            session,
-            organisation=organisation,
-            version=version,
-            stream=stream,
-            filename=file.name,
-            max_rows=settings.bulk_max_rows,
-            actor=CLI_ACTOR,
-        )
+        batch = bulk.find_unfinished(session, organisation, version, sha256)
+        resumed = batch is not None
+        if batch is None:
+            batch = bulk.create_batch(
+                session,
+                organisation=organisation,
+                version=version,
+                stream=stream,
+                filename=file.name,
+                max_rows=settings.bulk_max_rows,
+                actor=CLI_ACTOR,
+            )
         batch_id, public_id, status, total = (
             batch.id,
             batch.public_id,
@@ -196,6 +209,10 @@ def bulk_award(
             f"{file.name} has {error_count} error(s){more}; nothing was issued.",
             code="bulk_invalid",
         )
+    if resumed:
+        sys.stderr.write(
+            f"Resuming batch {public_id} of this file: {counts.done} of {total} rows done.\n"
+        )
     engine = create_engine(settings.resolved_database_url)
     try:
         factory = session_factory(engine)
@@ -207,6 +224,7 @@ def bulk_award(
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             transient=False,
+            disable=not progress_bar,
         ) as progress:
             task = progress.add_task("issue", total=total, completed=done_before)
             final = bulk.run_batch(
@@ -215,6 +233,7 @@ def bulk_award(
                 base_url=context.base_url,
                 master_key=context.master_key,
                 deliver=notify,
+                workers=workers,
                 after_row=lambda n: progress.update(task, completed=done_before + n),
             )
             progress.update(task, completed=final.done)

@@ -26,24 +26,27 @@ import codecs
 import csv
 import hashlib
 import io
+import secrets
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from microcred.accounts import keys as org_keys
 from microcred.accounts.models import Organisation
 from microcred.accounts.types import Actor
+from microcred.audit.models import AuditEvent
 from microcred.audit.service import record
 from microcred.catalogue import service as catalogue_service
 from microcred.catalogue.achievement import achievement_json
 from microcred.catalogue.models import DefinitionVersion
-from microcred.credentials.keys import KeyFile
-from microcred.errors import MicrocredError
 from microcred.issuing import claims, service
 from microcred.issuing.errors import AwardInputInvalid, BatchNotFound, BatchNotReady
 from microcred.issuing.fields import (
@@ -56,8 +59,18 @@ from microcred.issuing.fields import (
     check_valid_until,
     is_formula,
 )
-from microcred.issuing.models import Award, BulkBatch, BulkError, BulkRow
-from microcred.issuing.types import BatchCounts, EvidenceInput, RowError
+from microcred.issuing.models import Award, BulkBatch, BulkError, BulkRow, ClaimToken, OutboxMessage
+from microcred.issuing.parallel import (
+    InlineSigner,
+    PoolSigner,
+    RowSpec,
+    Signed,
+    SigningSetup,
+    allocate_block,
+    available_cores,
+    indexes,
+)
+from microcred.issuing.types import LIST_SIZE, BatchCounts, RowError
 from microcred.storage import transaction, utcnow
 
 __all__ = [
@@ -73,6 +86,8 @@ __all__ = [
     "create_batch",
     "errors_csv",
     "failed_rows",
+    "file_sha256",
+    "find_unfinished",
     "get_batch",
     "neutralise",
     "parse_csv",
@@ -663,6 +678,61 @@ def failed_rows(session: Session, batch: BulkBatch) -> list[RowError]:
     ]
 
 
+def file_sha256(stream: IO[bytes]) -> str:
+    """The SHA-256 of a whole stream (read in blocks), as :func:`create_batch` records it."""
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def find_unfinished(
+    session: Session, organisation: Organisation, version: DefinitionVersion, sha256: str
+) -> BulkBatch | None:
+    """The newest queued or running batch of the same file (organisation, definition
+    version, SHA-256), e.g. one whose run was killed: resume it instead of uploading again."""
+    return session.scalar(
+        select(BulkBatch)
+        .where(
+            BulkBatch.organisation_id == organisation.id,
+            BulkBatch.definition_version_id == version.id,
+            BulkBatch.sha256 == sha256,
+            BulkBatch.status.in_(("queued", "running")),
+        )
+        .order_by(BulkBatch.id.desc())
+        .limit(1)
+    )
+
+
+# -- issuing a batch ----------------------------------------------------------------------
+
+#: Rows read, allocated, signed and stored together (the store is one transaction).
+DEFAULT_CHUNK = 200
+#: Below this many pending rows a batch is signed in the calling process: starting worker
+#: processes would cost more than it saves.
+POOL_MIN_ROWS = 400
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What storing a chunk needs to know about its batch (plain values)."""
+
+    id: int
+    public_id: str
+    organisation_id: int
+    organisation_name: str
+    version_id: int
+    definition_slug: str
+    version_number: int
+    title: str
+    base_url: str
+    list_size: int
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(kind="system", id=None, label=f"bulk {self.public_id}")
+
+
 def run_batch(
     factory: sessionmaker[Session],
     batch_id: int,
@@ -671,18 +741,28 @@ def run_batch(
     master_key: bytes,
     deliver: bool = True,
     claim_ttl: timedelta = claims.DEFAULT_CLAIM_TTL,
-    chunk_size: int = 25,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int | None = None,
+    list_size: int = LIST_SIZE,
     after_row: Callable[[int], None] | None = None,
 ) -> BatchCounts:
-    """Issue the pending rows of a batch (the job). Safe to run again at any time: only
-    ``pending`` rows are issued, each award and its row update commit together (a chunk of
-    ``chunk_size`` rows per transaction, one savepoint per row), and :func:`service.issue`
-    is idempotent by external id, so a crash or a second worker never issues twice and
-    never loses a row.
+    """Issue the pending rows of a batch (the job), signing on ``workers`` processes (all
+    cores by default; one for small batches). Safe to run again at any time, and after a
+    crash or ``kill -9`` at any moment:
 
-    ``after_row`` is called with the number of rows processed by this run after each row,
-    inside the row's transaction (a test seam: raising there interrupts the run as a crash
-    would, rolling back the current chunk).
+    * rows are read from ``bulk_rows`` in chunks of ``chunk_size`` (never all at once), and
+      at most two chunks per worker are in flight, so memory does not grow with the batch;
+    * each chunk's status indexes are taken in a short transaction of their own (one
+      ``UPDATE`` per list); if the run dies before the chunk is stored they stay unused —
+      gaps in the status lists, never reused, never pointed at;
+    * each chunk's awards, claim links, mails, audit events and ``bulk_rows`` updates
+      commit in one transaction, and only rows still ``pending`` are stored (locked with
+      ``FOR UPDATE`` on PostgreSQL); the unique ``(organisation, external_id)`` makes a
+      second worker or a racing API call lose cleanly (that row becomes ``skipped``).
+
+    So every row is issued exactly once. ``after_row`` is called with the number of rows
+    processed by this run after each row, inside its chunk's transaction (a test seam:
+    raising there interrupts the run as a crash would, rolling back the chunk).
     """
     with transaction(factory) as session:
         batch = session.get(BulkBatch, batch_id)
@@ -691,100 +771,406 @@ def run_batch(
         if batch.status == "queued":
             batch.status = "running"
             batch.started_at = utcnow()
-    processed = 0
-    while True:
-        with transaction(factory) as session:
-            batch = session.get(BulkBatch, batch_id)
-            assert batch is not None
-            organisation = session.get(Organisation, batch.organisation_id)
-            assert organisation is not None
-            version = catalogue_service.get_version(session, batch.definition_version_id)
-            pending = list(
-                session.scalars(
-                    select(BulkRow)
-                    .where(BulkRow.batch_id == batch_id, BulkRow.status == "pending")
-                    .order_by(BulkRow.id)
-                    .limit(chunk_size)
-                )
+        organisation = session.get(Organisation, batch.organisation_id)
+        assert organisation is not None
+        version = catalogue_service.get_version(session, batch.definition_version_id)
+        key = org_keys.signing_key(session, organisation, master_key)
+        setup = SigningSetup.create(
+            key,
+            base_url=base_url,
+            org_slug=organisation.slug,
+            title=version.title,
+            issuer=service._issuer_profile(organisation, base_url),
+            achievement=achievement_json(version, base_url=base_url),
+        )
+        info = _Batch(
+            id=batch.id,
+            public_id=batch.public_id,
+            organisation_id=organisation.id,
+            organisation_name=organisation.name,
+            version_id=version.id,
+            definition_slug=version.definition.slug,
+            version_number=version.version,
+            title=version.title,
+            base_url=base_url,
+            list_size=list_size,
+        )
+        pending = _pending(session, batch_id)
+    cores = available_cores() if workers is None else max(1, workers)
+    signer: InlineSigner | PoolSigner
+    if cores > 1 and pending >= POOL_MIN_ROWS:
+        signer = PoolSigner(setup, workers=cores)
+    else:
+        signer = InlineSigner(setup)
+    del key, setup
+    counter = [0]
+    with signer:
+        while True:
+            stored = _run_pass(
+                factory,
+                info,
+                signer,
+                chunk_size=max(1, chunk_size),
+                deliver=deliver,
+                claim_ttl=claim_ttl,
+                after_row=after_row,
+                counter=counter,
             )
-            if not pending:
-                batch.status = "completed"
-                batch.finished_at = utcnow()
-                return batch_counts(session, batch)
-            key = org_keys.signing_key(session, organisation, master_key)
-            achievement = achievement_json(version, base_url=base_url)
-            actor = Actor(kind="system", id=None, label=f"bulk {batch.public_id}")
-            for row in pending:
-                _issue_row(
-                    session,
-                    row,
-                    batch=batch,
-                    organisation=organisation,
-                    version=version,
-                    key=key,
-                    achievement=achievement,
-                    actor=actor,
-                    base_url=base_url,
-                    deliver=deliver,
-                    claim_ttl=claim_ttl,
-                )
-                processed += 1
-                if after_row is not None:
-                    after_row(processed)
+            with transaction(factory) as session:
+                batch = session.get(BulkBatch, batch_id)
+                assert batch is not None
+                if _pending(session, batch_id) == 0 or stored == 0:
+                    if batch.status == "running" and _pending(session, batch_id) == 0:
+                        batch.status = "completed"
+                        batch.finished_at = utcnow()
+                    return batch_counts(session, batch)
 
 
-def _issue_row(
-    session: Session,
-    row: BulkRow,
+def _pending(session: Session, batch_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(BulkRow)
+            .where(BulkRow.batch_id == batch_id, BulkRow.status == "pending")
+        )
+        or 0
+    )
+
+
+def _run_pass(
+    factory: sessionmaker[Session],
+    info: _Batch,
+    signer: InlineSigner | PoolSigner,
     *,
-    batch: BulkBatch,
-    organisation: Organisation,
-    version: DefinitionVersion,
-    key: KeyFile,
-    achievement: dict[str, Any],
-    actor: Actor,
-    base_url: str,
+    chunk_size: int,
     deliver: bool,
     claim_ttl: timedelta,
-) -> None:
-    evidence = []
-    if row.evidence_url or row.evidence_narrative:
-        evidence.append(EvidenceInput(url=row.evidence_url, narrative=row.evidence_narrative))
+    after_row: Callable[[int], None] | None,
+    counter: list[int],
+) -> int:
+    """One pass over the pending rows in id order, keeping up to ``signer.capacity``
+    chunks signing while the oldest is stored; returns how many rows it stored."""
+    inflight: deque[tuple[list[RowSpec], Future[list[Signed]]]] = deque()
+    last_id = 0
+    exhausted = False
+    stored = 0
+    while True:
+        while not exhausted and len(inflight) < signer.capacity:
+            specs = _next_chunk(factory, info, after_id=last_id, limit=chunk_size)
+            if not specs:
+                exhausted = True
+                break
+            last_id = specs[-1].row_id
+            inflight.append((specs, signer.submit(specs)))
+        if not inflight:
+            return stored
+        specs, future = inflight.popleft()
+        stored += _store_chunk(
+            factory,
+            info,
+            specs,
+            future.result(),
+            deliver=deliver,
+            claim_ttl=claim_ttl,
+            after_row=after_row,
+            counter=counter,
+        )
+
+
+def _next_chunk(
+    factory: sessionmaker[Session], info: _Batch, *, after_id: int, limit: int
+) -> list[RowSpec]:
+    """The next pending rows after ``after_id``, with their status indexes allocated (and
+    committed) and their ids, salts and issuing time decided."""
+    with transaction(factory) as session:
+        rows = session.execute(
+            select(
+                BulkRow.id,
+                BulkRow.external_id,
+                BulkRow.email,
+                BulkRow.did,
+                BulkRow.name,
+                BulkRow.result,
+                BulkRow.evidence_url,
+                BulkRow.evidence_narrative,
+                BulkRow.valid_until,
+            )
+            .where(
+                BulkRow.batch_id == info.id,
+                BulkRow.status == "pending",
+                BulkRow.id > after_id,
+            )
+            .order_by(BulkRow.id)
+            .limit(limit)
+        ).all()
+        if not rows:
+            return []
+        revocation = indexes(
+            allocate_block(
+                session,
+                organisation_id=info.organisation_id,
+                purpose="revocation",
+                count=len(rows),
+                size=info.list_size,
+            )
+        )
+        suspension = indexes(
+            allocate_block(
+                session,
+                organisation_id=info.organisation_id,
+                purpose="suspension",
+                count=len(rows),
+                size=info.list_size,
+            )
+        )
+    when = utcnow().replace(microsecond=0)
+    return [
+        RowSpec(
+            row_id=row.id,
+            external_id=row.external_id,
+            public_id=str(uuid.uuid4()),
+            when=when,
+            revocation=rev,
+            suspension=sus,
+            email=row.email,
+            did=row.did,
+            name=row.name,
+            salt=secrets.token_hex(16) if row.email else None,
+            result=row.result,
+            evidence_url=row.evidence_url,
+            evidence_narrative=row.evidence_narrative,
+            valid_until=row.valid_until,
+        )
+        for row, rev, sus in zip(rows, revocation, suspension, strict=True)
+    ]
+
+
+def _store_chunk(
+    factory: sessionmaker[Session],
+    info: _Batch,
+    specs: list[RowSpec],
+    results: list[Signed],
+    *,
+    deliver: bool,
+    claim_ttl: timedelta,
+    after_row: Callable[[int], None] | None,
+    counter: list[int],
+) -> int:
+    """Store one signed chunk in one transaction; returns how many rows it finished."""
+    with transaction(factory) as session:
+        query = select(BulkRow.id).where(
+            BulkRow.id.in_([s.row_id for s in specs]), BulkRow.status == "pending"
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        still = set(session.scalars(query))
+        mine = [(s, r) for s, r in zip(specs, results, strict=True) if s.row_id in still]
+        existing = _existing(session, info, [s.external_id for s, _ in mine])
+        updates: list[dict[str, Any]] = []
+        new: list[tuple[RowSpec, Signed]] = []
+        for spec, signed in mine:
+            found = existing.get(spec.external_id)
+            if found is not None:
+                updates.append(_outcome_for_existing(spec, found, info))
+            elif signed.error is not None or signed.credential_json is None:
+                updates.append(_row_update(spec.row_id, "failed", None, signed.error))
+            else:
+                new.append((spec, signed))
+        created = _insert_awards(session, info, new, updates)
+        now = utcnow()
+        tokens: list[dict[str, Any]] = []
+        mails: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        actor = info.actor
+        for spec, _signed, award_id in created:
+            updates.append(_row_update(spec.row_id, "issued", award_id, None))
+            audits.append(
+                {
+                    "occurred_at": now,
+                    "actor_kind": actor.kind,
+                    "actor_id": actor.id,
+                    "actor_label": actor.label[:320],
+                    "action": "award.issue",
+                    "organisation_id": info.organisation_id,
+                    "subject_type": "award",
+                    "subject_id": service.credential_url(info.base_url, spec.public_id),
+                    "details": {
+                        "definition": info.definition_slug,
+                        "version": info.version_number,
+                        "external_id": spec.external_id,
+                        "recipient": "did" if spec.did else "email",
+                        "source": "bulk",
+                    },
+                }
+            )
+            if deliver and spec.email:
+                token = secrets.token_urlsafe(32)
+                tokens.append(
+                    {
+                        "award_id": award_id,
+                        "token_hash": hashlib.sha256(token.encode("utf-8")).hexdigest(),
+                        "created_at": now,
+                        "expires_at": now + claim_ttl,
+                    }
+                )
+                mails.append(_mail(info, spec, award_id, token, now=now, ttl=claim_ttl))
+        if tokens:
+            session.execute(insert(ClaimToken), tokens)
+            session.execute(insert(OutboxMessage), mails)
+        if audits:
+            session.execute(insert(AuditEvent), audits)
+        if updates:
+            session.execute(update(BulkRow), updates)
+        if after_row is not None:
+            for _ in specs:
+                counter[0] += 1
+                after_row(counter[0])
+        else:
+            counter[0] += len(specs)
+        return len(updates)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    credential_id: str
+    email: str | None
+    did: str | None
+    version_id: int | None
+    superseded: bool
+
+
+def _existing(session: Session, info: _Batch, external_ids: list[str]) -> dict[str, _Existing]:
+    if not external_ids:
+        return {}
+    return {
+        row.external_id: _Existing(
+            row.id,
+            row.credential_id,
+            row.recipient_email,
+            row.recipient_did,
+            row.definition_version_id,
+            row.superseded_by_id is not None,
+        )
+        for row in session.execute(
+            select(
+                Award.id,
+                Award.external_id,
+                Award.credential_id,
+                Award.recipient_email,
+                Award.recipient_did,
+                Award.definition_version_id,
+                Award.superseded_by_id,
+            ).where(
+                Award.organisation_id == info.organisation_id,
+                Award.external_id.in_(external_ids),
+            )
+        )
+    }
+
+
+def _outcome_for_existing(spec: RowSpec, found: _Existing, info: _Batch) -> dict[str, Any]:
+    """The same rule as :func:`service.issue`: the same recipient and definition version
+    is a no-op (skipped), anything else an external id conflict (failed)."""
+    if (
+        found.email == spec.email
+        and (spec.did is None or found.did == spec.did or found.superseded)
+        and found.version_id == info.version_id
+    ):
+        return _row_update(spec.row_id, "skipped", found.id, None)
+    message = (
+        f"external_id {spec.external_id!r} was already used for another award "
+        f"({found.credential_id}); use a new external id for a different learner or "
+        "definition."
+    )
+    return _row_update(spec.row_id, "failed", None, message)
+
+
+def _row_update(
+    row_id: int, status: str, award_id: int | None, error: str | None
+) -> dict[str, Any]:
+    return {"id": row_id, "status": status, "award_id": award_id, "error": error}
+
+
+def _insert_awards(
+    session: Session,
+    info: _Batch,
+    items: list[tuple[RowSpec, Signed]],
+    updates: list[dict[str, Any]],
+) -> list[tuple[RowSpec, Signed, int]]:
+    """Insert the awards in one statement; if a concurrent issuer took an external id
+    meanwhile (unique violation), fall back to one savepoint per row."""
+    if not items:
+        return []
+    values = [_award_values(info, spec, signed) for spec, signed in items]
     try:
         with session.begin_nested():
-            outcome = service.issue(
-                session,
-                organisation=organisation,
-                version=version,
-                actor=actor,
-                base_url=base_url,
-                master_key=b"",
-                recipient_email=row.email,
-                recipient_did=row.did,
-                recipient_name=row.name,
-                evidence=evidence,
-                result=row.result,
-                valid_until=row.valid_until,
-                external_id=row.external_id,
-                source="bulk",
-                batch_id=batch.id,
-                key=key,
-                achievement=achievement,
-            )
-            if outcome.created and deliver and outcome.award.recipient_email:
-                claims.notify_learner(
-                    session,
-                    outcome.award,
-                    organisation=organisation,
-                    title=version.title,
-                    base_url=base_url,
-                    ttl=claim_ttl,
+            ids = list(
+                session.scalars(
+                    insert(Award).returning(Award.id, sort_by_parameter_order=True), values
                 )
-    except MicrocredError as exc:
-        row.status = "failed"
-        row.error = exc.message[:2000]
-        session.flush()
-        return
-    row.status = "issued" if outcome.created else "skipped"
-    row.award_id = outcome.award.id
-    session.flush()
+            )
+    except IntegrityError:
+        if len(items) > 1:
+            out: list[tuple[RowSpec, Signed, int]] = []
+            for item in items:
+                out.extend(_insert_awards(session, info, [item], updates))
+            return out
+        spec = items[0][0]
+        found = _existing(session, info, [spec.external_id]).get(spec.external_id)
+        if found is None:
+            raise
+        updates.append(_outcome_for_existing(spec, found, info))
+        return []
+    return [(spec, signed, award_id) for (spec, signed), award_id in zip(items, ids, strict=True)]
+
+
+def _award_values(info: _Batch, spec: RowSpec, signed: Signed) -> dict[str, Any]:
+    return {
+        "public_id": spec.public_id,
+        "credential_id": service.credential_url(info.base_url, spec.public_id),
+        "organisation_id": info.organisation_id,
+        "definition_version_id": info.version_id,
+        "external_id": spec.external_id,
+        "recipient_email": spec.email,
+        "recipient_did": spec.did,
+        "recipient_name": spec.name,
+        "identity_salt": spec.salt,
+        "status": "active",
+        "revocation_list_id": spec.revocation[0],
+        "revocation_index": spec.revocation[2],
+        "suspension_list_id": spec.suspension[0],
+        "suspension_index": spec.suspension[2],
+        "credential_json": signed.credential_json,
+        "source": "bulk",
+        "batch_id": info.id,
+        "valid_from": spec.when,
+        "valid_until": signed.valid_until,
+        "issued_at": spec.when,
+        "issued_by": info.actor.label,
+    }
+
+
+def _mail(
+    info: _Batch, spec: RowSpec, award_id: int, token: str, *, now: datetime, ttl: timedelta
+) -> dict[str, Any]:
+    """The award mail with its claim link (the text of :func:`claims.notify_learner`)."""
+    expires = (now + ttl).strftime("%Y-%m-%d")
+    greeting = f"Hello {spec.name}," if spec.name else "Hello,"
+    body = (
+        f"{greeting}\n\n"
+        f'{info.organisation_name} has awarded you the credential "{info.title}".\n\n'
+        f"View it: {service.credential_url(info.base_url, spec.public_id)}\n"
+        f"Claim it into your microcred account (the link works once, until {expires}):\n"
+        f"{claims.claim_url(info.base_url, token)}\n\n"
+        "When you claim it you can also have it re-issued to a DID of your own wallet.\n"
+    )
+    return {
+        "award_id": award_id,
+        "to_address": spec.email,
+        "subject": f"Your credential from {info.organisation_name}: {info.title}"[:300],
+        "body_text": body,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }

@@ -37,7 +37,9 @@ class TaskContext:
     master_key: bytes
     mail: MailSettings
     claim_ttl: timedelta = DEFAULT_CLAIM_TTL
-    chunk_size: int = 25
+    chunk_size: int = bulk.DEFAULT_CHUNK
+    #: Signing processes for bulk batches (None: every core; small batches use one).
+    workers: int | None = None
     #: Test seam for bulk runs (see :func:`microcred.issuing.bulk.run_batch`).
     after_row: Callable[[int], None] | None = field(default=None, repr=False)
 
@@ -50,6 +52,7 @@ def issue_batch(context: TaskContext, batch_id: int) -> BatchCounts:
         master_key=context.master_key,
         claim_ttl=context.claim_ttl,
         chunk_size=context.chunk_size,
+        workers=context.workers,
         after_row=context.after_row,
     )
     deliver_mail(context)
@@ -77,5 +80,6 @@ def sweep(context: TaskContext) -> None:
             master_key=context.master_key,
             claim_ttl=context.claim_ttl,
             chunk_size=context.chunk_size,
+            workers=context.workers,
         )
     deliver_mail(context)
