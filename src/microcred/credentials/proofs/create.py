@@ -67,14 +67,19 @@ def sign(
             code="key_suite_mismatch",
         )
 
-    secured = copy.deepcopy(dict(document))
+    # One copy: the canonicalization below never modifies what it reads, so the input
+    # document and the output may share the copied members.
+    try:
+        secured = _copy(dict(document))
+    except RecursionError:
+        raise MalformedDocument("The document is nested too deeply to sign; flatten it.") from None
     all_proofs = _existing_proofs(secured.pop("proof", None))
     input_document = chosen.prepare_document(secured)
-    output = copy.deepcopy(input_document)
+    output = dict(input_document)
 
     matching = _matching_proofs(all_proofs, previous_proof)
     if matching:
-        input_document = {**input_document, "proof": copy.deepcopy(matching)}
+        input_document = {**input_document, "proof": _copy(matching)}
 
     options = _proof_options(
         proof_type=chosen.proof_type,
@@ -89,7 +94,11 @@ def sign(
         nonce=nonce,
         previous_proof=previous_proof,
     )
-    if safe_mode:
+    # Safe mode: when the signed document is the unsecured one (no chain), the suite
+    # checks the document and the proof configuration while canonicalizing them (one
+    # walk each); for a proof chain both are checked here first.
+    checked_by_suite = safe_mode and not matching
+    if safe_mode and not checked_by_suite:
         unsigned = {k: v for k, v in input_document.items() if k != "proof"}
         jsonld.ensure_fully_defined(unsigned, loader=loader)
         config = dict(options)
@@ -97,11 +106,25 @@ def sign(
             config["@context"] = unsigned["@context"]
         jsonld.ensure_fully_defined(config, loader=loader)
 
-    proof = chosen.create_proof(input_document, options, key, loader=loader)
+    proof = chosen.create_proof(
+        input_document, options, key, loader=loader, safe_mode=checked_by_suite
+    )
     # Add Proof steps 2-4: the proof must carry type, verificationMethod, proofPurpose,
     # and the requested domain and challenge.
     output["proof"] = [*all_proofs, proof] if all_proofs else proof
     return output
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON value: dicts and lists rebuilt, other values deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def _existing_proofs(value: Any) -> list[dict[str, Any]]:

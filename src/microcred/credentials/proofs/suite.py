@@ -26,8 +26,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from microcred.credentials import jsonld
-from microcred.credentials.errors import ProofError
+from microcred.credentials.errors import (
+    CanonicalizationError,
+    MalformedDocument,
+    ProofError,
+    UndefinedTermError,
+    UnknownContextError,
+)
 from microcred.credentials.jsonld import DocumentLoader
+from microcred.credentials.jsonld.loader import copy_json
+from microcred.credentials.jsonld.safe_mode import canonicalize_safe
 from microcred.credentials.keys import KeyPair, PublicKey, base58btc_encode
 
 from .datetimes import parse_datetime
@@ -124,8 +132,13 @@ class Cryptosuite:
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
-        """The Transformation algorithm: the canonical form of ``document`` as UTF-8."""
+        """The Transformation algorithm: the canonical form of ``document`` as UTF-8.
+
+        With ``safe_mode`` the document's terms are checked first
+        (:func:`~microcred.credentials.jsonld.ensure_fully_defined`).
+        """
         raise NotImplementedError
 
     def canonical_proof_config(
@@ -135,8 +148,12 @@ class Cryptosuite:
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
-        """The Proof Configuration algorithm: the canonical proof options as UTF-8."""
+        """The Proof Configuration algorithm: the canonical proof options as UTF-8.
+
+        With ``safe_mode`` the proof configuration's terms are checked first.
+        """
         raise NotImplementedError
 
     def hash_data(
@@ -147,17 +164,59 @@ class Cryptosuite:
         key_algorithm: str,
         loader: DocumentLoader | None = None,
         verifying: bool = False,
+        safe_mode: bool = False,
     ) -> HashData:
         """Transformation, Proof Configuration and Hashing, returning every intermediate.
 
         ``document`` is the unsecured document (without ``proof``, or with only the
         matching previous proofs of a chain); ``options`` the proof without ``proofValue``.
+        With ``safe_mode``, the document and then the proof configuration must have every
+        term defined (:class:`UndefinedTermError` otherwise), checked in the same pass as
+        their canonicalization where the engine can; the errors are those of checking both
+        first and then canonicalizing.
         """
+        if safe_mode:
+            return self._hash_data_safe(
+                document, options, key_algorithm=key_algorithm, loader=loader, verifying=verifying
+            )
         self.check_options(options, verifying=verifying)
         config = self.canonical_proof_config(
             document, options, key_algorithm=key_algorithm, loader=loader
         )
         canonical = self.transform(document, key_algorithm=key_algorithm, loader=loader)
+        return self._hashed(config, canonical, key_algorithm)
+
+    def _hash_data_safe(
+        self,
+        document: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        key_algorithm: str,
+        loader: DocumentLoader | None,
+        verifying: bool,
+    ) -> HashData:
+        """:meth:`hash_data` with safe mode: document first, then the proof configuration."""
+        try:
+            canonical = self.transform(
+                document, key_algorithm=key_algorithm, loader=loader, safe_mode=True
+            )
+        except UndefinedTermError:
+            raise
+        except (CanonicalizationError, MalformedDocument, UnknownContextError):
+            # Checking first would have reported the proof configuration's undefined
+            # terms or invalid options before the document's canonicalization failure.
+            self.canonical_proof_config(
+                document, options, key_algorithm=key_algorithm, loader=loader, safe_mode=True
+            )
+            self.check_options(options, verifying=verifying)
+            raise
+        config = self.canonical_proof_config(
+            document, options, key_algorithm=key_algorithm, loader=loader, safe_mode=True
+        )
+        self.check_options(options, verifying=verifying)
+        return self._hashed(config, canonical, key_algorithm)
+
+    def _hashed(self, config: bytes, canonical: bytes, key_algorithm: str) -> HashData:
         algorithm = self.hash_algorithm(key_algorithm)
         return HashData(
             canonical_proof_config=config,
@@ -173,11 +232,13 @@ class Cryptosuite:
         key: KeyPair,
         *,
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> dict[str, Any]:
         """The Create Proof algorithm: returns the proof with ``proofValue`` set.
 
         ``proof`` is a clone of ``options`` (step 1); the hash data is signed with ``key``
         (Proof Serialization) and written as base58-btc multibase (last step).
+        ``safe_mode`` as for :meth:`hash_data`.
         """
         if key.algorithm not in self.key_algorithms:
             raise ProofError(
@@ -185,7 +246,9 @@ class Cryptosuite:
                 f"given is {key.algorithm}; choose a matching key or another suite."
             )
         proof = self.proof_options(document, options)
-        hashed = self.hash_data(document, proof, key_algorithm=key.algorithm, loader=loader)
+        hashed = self.hash_data(
+            document, proof, key_algorithm=key.algorithm, loader=loader, safe_mode=safe_mode
+        )
         proof["proofValue"] = "z" + base58btc_encode(key.sign(hashed.combined))
         return proof
 
@@ -194,7 +257,8 @@ class Cryptosuite:
     ) -> dict[str, Any]:
         """The proof before it is signed (Create Proof step 1, and step 2 for JCS)."""
         del document
-        return copy.deepcopy(dict(options))
+        proof: dict[str, Any] = _copy(dict(options))
+        return proof
 
     def verify_signature(
         self,
@@ -239,13 +303,14 @@ class RdfcCryptosuite(Cryptosuite):
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
         """Transformation (eddsa-rdfc-2022, section 3.2.3) step 2: RDFC-1.0 N-Quads.
 
         vc-di-ecdsa section 2 ("canon-and-hash"): with a P-384 key, RDFC-1.0 itself runs
         with SHA-384 as its hash algorithm (the official P-384 vectors depend on it).
         """
-        return _rdfc(document, self.hash_algorithm(key_algorithm), loader)
+        return _rdfc(document, self.hash_algorithm(key_algorithm), loader, safe_mode=safe_mode)
 
     def canonical_proof_config(
         self,
@@ -254,6 +319,7 @@ class RdfcCryptosuite(Cryptosuite):
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
         """Proof Configuration (eddsa-rdfc-2022, section 3.2.5) steps 1-5.
 
@@ -262,10 +328,10 @@ class RdfcCryptosuite(Cryptosuite):
         """
         config = {k: v for k, v in options.items() if k != "proofValue"}
         if "@context" in document:
-            config["@context"] = copy.deepcopy(document["@context"])
+            config["@context"] = _copy(document["@context"])
         else:
             config.pop("@context", None)
-        return _rdfc(config, self.hash_algorithm(key_algorithm), loader)
+        return _rdfc(config, self.hash_algorithm(key_algorithm), loader, safe_mode=safe_mode)
 
 
 class JcsCryptosuite(Cryptosuite):
@@ -277,9 +343,12 @@ class JcsCryptosuite(Cryptosuite):
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
         """Transformation (eddsa-jcs-2022, section 3.3.3) step 2: the JCS serialization."""
-        del key_algorithm, loader
+        del key_algorithm
+        if safe_mode:
+            jsonld.ensure_fully_defined(document, loader=loader)
         return jsonld.jcs(dict(document))
 
     def proof_options(
@@ -302,10 +371,20 @@ class JcsCryptosuite(Cryptosuite):
         *,
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
+        safe_mode: bool = False,
     ) -> bytes:
-        """Proof Configuration (eddsa-jcs-2022, section 3.3.5): JCS of the proof options."""
-        del document, key_algorithm, loader
-        return jsonld.jcs({k: v for k, v in options.items() if k != "proofValue"})
+        """Proof Configuration (eddsa-jcs-2022, section 3.3.5): JCS of the proof options.
+
+        With ``safe_mode``, the options with the document's ``@context`` are checked first.
+        """
+        del key_algorithm
+        config = {k: v for k, v in options.items() if k != "proofValue"}
+        if safe_mode:
+            checked = dict(config)
+            if "@context" in document:
+                checked["@context"] = document["@context"]
+            jsonld.ensure_fully_defined(checked, loader=loader)
+        return jsonld.jcs(config)
 
     def unsecured_for_verification(
         self, document: Mapping[str, Any], options: Mapping[str, Any]
@@ -330,14 +409,33 @@ class JcsCryptosuite(Cryptosuite):
         return unsecured
 
 
-def _rdfc(document: Mapping[str, Any], hash_algorithm: str, loader: DocumentLoader | None) -> bytes:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document, as UTF-8 bytes."""
-    if hash_algorithm == "sha256":
+def _rdfc(
+    document: Mapping[str, Any],
+    hash_algorithm: str,
+    loader: DocumentLoader | None,
+    *,
+    safe_mode: bool = False,
+) -> bytes:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, as UTF-8 bytes.
+
+    With ``safe_mode``, :func:`~microcred.credentials.jsonld.safe_mode.canonicalize_safe`:
+    the safe-mode check and the canonical form from one walk of the document.
+    """
+    if safe_mode:
+        nquads = canonicalize_safe(document, loader=loader, hash_algorithm=hash_algorithm)
+    elif hash_algorithm == "sha256":
         nquads = jsonld.canonicalize(document, loader=loader)
     else:
         dataset = jsonld.to_rdf(document, loader=loader)
         nquads = jsonld.canonicalize_dataset(dataset, hash_algorithm=hash_algorithm).nquads
     return nquads.encode("utf-8")
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON value (what ``copy.deepcopy`` gives, for JSON, faster)."""
+    if type(value) is dict or type(value) is list:
+        return copy_json(value)
+    return copy.deepcopy(value)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -270,9 +270,17 @@ def _literal(item: dict[str, Any]) -> str | None:
         if not _WELL_FORMED_IRI.fullmatch(datatype):
             return None
         return f"{quoted}^^<{datatype}>"
+    kind = type(value)
     if datatype == "@json":
         text = _json_canonical(value).decode("utf-8")
         datatype = _RDF_JSON
+    elif kind is int and datatype != _XSD_DOUBLE and abs(value) < 1e21:
+        # the chain below gives the same for a plain int, without the numbers ABCs
+        text = str(value)
+        datatype = datatype or _XSD_INTEGER
+    elif kind is float and not value.is_integer():
+        text = _canonicalize_double(value)  # _is_double(value), as below
+        datatype = datatype or _XSD_DOUBLE
     elif isinstance(value, bool):
         text = "true" if value else "false"
         datatype = datatype or _XSD_BOOLEAN
