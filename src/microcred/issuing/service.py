@@ -31,6 +31,7 @@ from microcred.audit.service import record
 from microcred.catalogue import service as catalogue_service
 from microcred.catalogue.achievement import CREDENTIAL_CONTEXTS, achievement_json
 from microcred.catalogue.models import DefinitionVersion
+from microcred.credentials.datamodel import credential_problems
 from microcred.credentials.keys import KeyFile
 from microcred.credentials.model import IdentityObject, hash_identity
 from microcred.credentials.proofs import sign
@@ -181,9 +182,16 @@ def issue(
     now: datetime | None = None,
     list_size: int = LIST_SIZE,
     achievement: dict[str, Any] | None = None,
+    subject_extra: dict[str, Any] | None = None,
+    document_extra: dict[str, Any] | None = None,
 ) -> IssueResult:
     """Sign and store a credential for one learner (e-mail -> hashed IdentityObject with a
     random salt; DID -> ``credentialSubject.id``; both may be given).
+
+    ``subject_extra`` / ``document_extra`` add members to ``credentialSubject`` / the
+    credential (e.g. ``creditsEarned``, ``evidence``, ``relatedResource`` of a stacked
+    credential); they never replace a member set here, and safe-mode signing refuses terms
+    the contexts do not define.
 
     Idempotent by ``(organisation, external_id)``: the same external id for the same
     recipient and definition version returns the existing award (``created`` False); for
@@ -239,6 +247,8 @@ def issue(
     )
     if res:
         subject["result"] = [{"type": ["Result"], "value": res}]
+    for name, value in (subject_extra or {}).items():
+        subject.setdefault(name, value)
     document: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXTS),
         "id": credential_url(base_url, public_id),
@@ -253,6 +263,8 @@ def issue(
     document["credentialSubject"] = subject
     if items:
         document["evidence"] = items
+    for name, value in (document_extra or {}).items():
+        document.setdefault(name, value)
     document["credentialStatus"] = status_entries(
         base_url, organisation.slug, rev_list, rev_index, sus_list, sus_index
     )
@@ -329,11 +341,20 @@ def issue_document(
     a document with terms its contexts do not define is refused."""
     when = (now or utcnow()).replace(microsecond=0)
     document = {k: v for k, v in credential.items() if k != "proof"}
-    if "credentialStatus" in document:
+    given_status = document.pop("credentialStatus", None)
+    # Structural VC Data Model 2.0 rules first (issuer, id and validFrom are filled in
+    # below when missing, so they are checked on a copy that has them).
+    probe = {
+        "issuer": organisation.did,
+        "validFrom": format_datetime(when),
+        **document,
+        **({"credentialStatus": given_status} if given_status is not None else {}),
+    }
+    problems = credential_problems(probe, allow_v1=False)
+    if problems:
         raise AwardInputInvalid(
-            "Leave out credentialStatus: every credential issued here gets its own "
-            "revocation and suspension entries.",
-            code="status_not_allowed",
+            "This is not a well-formed VC 2.0 credential: " + "; ".join(problems) + ".",
+            code="malformed_credential",
         )
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -360,9 +381,15 @@ def issue_document(
     sus_list, sus_index = status_lists.allocate(
         session, organisation_id=organisation.id, purpose="suspension", size=list_size
     )
-    document["credentialStatus"] = status_entries(
+    # The caller's own status entries (other status methods) are kept beside ours.
+    own_entries = status_entries(
         base_url, organisation.slug, rev_list, rev_index, sus_list, sus_index
     )
+    if given_status is None:
+        document["credentialStatus"] = own_entries
+    else:
+        given = given_status if isinstance(given_status, list) else [given_status]
+        document["credentialStatus"] = [*given, *own_entries]
     signing = org_keys.signing_key(session, organisation, master_key)
     signed = sign(document, signing.key, verification_method=signing.id, created=when)
     subject = document.get("credentialSubject")
