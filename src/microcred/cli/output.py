@@ -18,6 +18,7 @@ _MARK = {
     CheckStatus.PASSED: "[green]PASS[/green]",
     CheckStatus.FAILED: "[red]FAIL[/red]",
     CheckStatus.SKIPPED: "[yellow]SKIP[/yellow]",
+    CheckStatus.WARNING: "[yellow]WARN[/yellow]",
 }
 
 

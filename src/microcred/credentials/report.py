@@ -18,6 +18,9 @@ class CheckStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    #: Worth telling people, never a failure (e.g. an issuer no trust registry lists):
+    #: ``verified`` ignores warnings.
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class Check:
     @classmethod
     def skipped(cls, name: str, code: str, message: str, **detail: Any) -> Check:
         return cls(name, CheckStatus.SKIPPED, code, message, detail or None)
+
+    @classmethod
+    def warning(cls, name: str, code: str, message: str, **detail: Any) -> Check:
+        return cls(name, CheckStatus.WARNING, code, message, detail or None)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -76,6 +83,10 @@ class VerificationReport:
         return [c for c in self.checks if c.status is CheckStatus.FAILED]
 
     @property
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if c.status is CheckStatus.WARNING]
+
+    @property
     def verified(self) -> bool:
         proof_passed = any(
             c.status is CheckStatus.PASSED and c.name == "proof" for c in self.checks
@@ -101,6 +112,7 @@ class VerificationReport:
             "id": doc.get("id"),
             "checks": [c.to_json() for c in self.checks],
             "errors": [c.message for c in self.failures],
+            "warnings": [c.message for c in self.warnings],
         }
         if self.credentials:
             out["credentials"] = [r.to_json() for r in self.credentials]
