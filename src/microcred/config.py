@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     #: Body limit for bulk CSV uploads (``POST .../bulk``), which may be far larger.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     bulk_max_rows: int = Field(default=200_000, ge=1)
+    #: Largest evidence file an applicant may upload (assessment / recognition of prior
+    #: learning); files live in ``<data_dir>/evidence``.
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     token_ttl_days: int = Field(default=365, ge=1)
 
     @model_validator(mode="after")

@@ -23,6 +23,7 @@ from microcred.jobs import InProcessRunner, ProcrastinateRunner
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
 from microcred.web.api import accounts as accounts_api
+from microcred.web.api import assessment as assessment_api
 from microcred.web.api import catalogue as catalogue_api
 from microcred.web.api import dids as dids_api
 from microcred.web.api import hosted as hosted_api
@@ -39,7 +40,10 @@ __all__ = ["UPLOAD_PATHS", "BodySizeLimit", "create_app", "routers"]
 
 #: Paths whose bodies may reach ``MICROCRED_MAX_UPLOAD_BYTES`` (bulk CSV uploads, API and
 #: pages); every other body is limited to ``MICROCRED_MAX_REQUEST_BYTES``.
-UPLOAD_PATHS = re.compile(r"(?:(?:/api)?/orgs|/dashboard)/[^/]+/bulk/?")
+UPLOAD_PATHS = re.compile(
+    r"(?:(?:/api)?/orgs|/dashboard)/[^/]+/bulk/?"
+    r"|(?:/api|/wallet)/applications/[^/]+/evidence/?"  # assessment evidence files
+)
 
 
 def routers() -> list[APIRouter]:
@@ -53,6 +57,7 @@ def routers() -> list[APIRouter]:
         vcapi_api.router,
         wallet_api.router,
         talent_api.router,
+        assessment_api.router,
         *page_routers(),
     ]
 
