@@ -94,12 +94,29 @@ def test_issue_refuses_bad_documents(client: TestClient, tokens: dict[str, Any])
         400,
         "issuer_mismatch",
     )
+    # A status entry of another method is kept beside the two entries issued here.
     with_status = {**unsigned(), "credentialStatus": {"id": "x:y", "type": "X"}}
-    problem(
-        client.post("/credentials/issue", json={"credential": with_status}, headers=h),
-        400,
-        "status_not_allowed",
-    )
+    kept = client.post("/credentials/issue", json={"credential": with_status}, headers=h)
+    assert kept.status_code == 201, kept.text
+    statuses = kept.json()["verifiableCredential"]["credentialStatus"]
+    assert statuses[0] == {"id": "x:y", "type": "X"}
+    assert [s.get("statusPurpose") for s in statuses[1:]] == ["revocation", "suspension"]
+    # VC Data Model 2.0 structural rules are enforced before signing.
+    for bad in (
+        {**unsigned(), "credentialStatus": {"id": "x:y"}},
+        {**unsigned(), "validFrom": "Sat 25 Feb 2023 07:16:31 PM CST"},
+        {**unsigned(), "type": ["Thing"]},
+        {**unsigned(), "id": None},
+        {**unsigned(), "issuer": None},
+        {**unsigned(), "credentialSubject": {}},
+        {**unsigned(), "evidence": {"id": "https://example.org/e"}},
+        {**unsigned(), "relatedResource": ["https://www.w3.org/ns/credentials/v2"]},
+    ):
+        problem(
+            client.post("/credentials/issue", json={"credential": bad}, headers=h),
+            400,
+            "malformed_credential",
+        )
     assert client.post("/credentials/issue", json={"credential": unsigned()}).status_code == 401
     assert (
         client.post(

@@ -450,3 +450,19 @@ def test_verify_does_not_mutate_its_input() -> None:
     before = copy.deepcopy(credential)
     verify(credential, fetcher=_offline(), now=NOW)
     assert credential == before
+
+
+def test_presentation_without_holder_verifies_with_holder_skipped() -> None:
+    signer = KeyFile.for_key(HOLDER_KEY)
+    vp = proofs.sign(
+        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]},
+        HOLDER_KEY,
+        verification_method=signer.id,
+        proof_purpose="authentication",
+        challenge="c-1",
+        domain="d.example",
+        created=NOW,
+    )
+    report = verify(vp, now=NOW, challenge="c-1", domain="d.example")
+    assert report.verified, report.to_json()
+    assert _by_name(report, "holder")[0].status is CheckStatus.SKIPPED
