@@ -20,11 +20,13 @@ from benchmarks.rows import Config, Row
 
 #: Benchmark modules, in table order. Item 2 (bulk issuance) and item 3 (HTTP verify
 #: endpoint) of issue 6 add their modules here.
-MODULES: list[str] = ["benchmarks.sign_verify"]
+MODULES: list[str] = ["benchmarks.sign_verify", "benchmarks.bulk_issue", "benchmarks.http_verify"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 #: Hand-written analysis (profiles, next steps) appended to RESULTS.md on every run.
 NOTES = Path(__file__).with_name("NOTES.md")
+#: The same for the platform benchmarks (bulk issuance, HTTP verify).
+PLATFORM_NOTES = Path(__file__).with_name("NOTES-platform.md")
 
 
 def _cpu_model() -> str:
@@ -77,13 +79,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--all-cores", action="store_true", help="do not pin to one core")
+    parser.add_argument(
+        "--bulk-rows", type=int, default=100_000, help="rows of the bulk issuance benchmark"
+    )
+    parser.add_argument(
+        "--http-seconds", type=float, default=60.0, help="duration of the HTTP verify load"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only this module (repeatable, e.g. bulk_issue); RESULTS.md is not written",
+    )
     args = parser.parse_args(argv)
     if not args.all_cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    config = Config(quick=args.quick)
+    config = Config(quick=args.quick, bulk_rows=args.bulk_rows, http_seconds=args.http_seconds)
     facts = machine()
     rows: list[Row] = []
     for name in MODULES:
+        if args.only and name.rsplit(".", 1)[-1] not in args.only:
+            continue
         module = importlib.import_module(name)
         print(f"running {name} ...", file=sys.stderr, flush=True)
         rows.extend(module.run(config))
@@ -92,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for key, value in facts.items():
         print(f"{key}: {value}")
-    if not args.no_write and not args.quick:
+    if not args.no_write and not args.quick and not args.only:
         body = "\n".join(
             [
                 "# Benchmark results",
@@ -110,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if NOTES.is_file():
             body += "\n" + NOTES.read_text("utf-8")
+        if PLATFORM_NOTES.is_file():
+            body += "\n" + PLATFORM_NOTES.read_text("utf-8")
         RESULTS.write_text(body, "utf-8")
     return 0
 

@@ -10,6 +10,10 @@ class Config:
     """What the command line asked for (``--quick`` makes every benchmark small)."""
 
     quick: bool = False
+    #: Rows of the bulk issuance benchmark (``--bulk-rows``).
+    bulk_rows: int = 100_000
+    #: Seconds of the HTTP verify load (``--http-seconds``).
+    http_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
