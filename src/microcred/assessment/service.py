@@ -539,7 +539,6 @@ def decide(
             "evidence or reject.",
             code="outcomes_not_met",
         )
-    review = _review(application, "approved" if approve else "rejected", text, checked, principal)
     award: Award | None = None
     now = utcnow()
     if approve:
@@ -566,6 +565,7 @@ def decide(
             award.user_id = applicant.id
             award.claimed_at = now
         application.award_id = award.id
+    review = _review(application, "approved" if approve else "rejected", text, checked, principal)
     application.status = "approved" if approve else "rejected"
     application.feedback = text
     application.decided_at = now

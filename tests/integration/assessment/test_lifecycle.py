@@ -164,7 +164,9 @@ def test_full_loop_issues_a_credential_that_verifies(session: Session, provider:
     assert "employment" in overall["assessmentType"] and "self-study" in overall["assessmentType"]
     assert [r["resultDescription"] for r in per_outcome] == [d["id"] for d in descriptions]
     levels = {lvl["id"] for d in descriptions for lvl in d["rubricCriterionLevel"]}
-    assert all(r["achievedLevel"] in levels and r["achievedLevel"].endswith("-met") for r in per_outcome)
+    assert all(
+        r["achievedLevel"] in levels and r["achievedLevel"].endswith("-met") for r in per_outcome
+    )
 
     evidence = document["evidence"]
     assert {e["genre"] for e in evidence} == {"Employment", "Self-study"}
@@ -197,7 +199,9 @@ def test_full_loop_issues_a_credential_that_verifies(session: Session, provider:
         "assessment.approve",
     ]
     issued = session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "award.issue", AuditEvent.subject_id == award.credential_id)
+        select(AuditEvent).where(
+            AuditEvent.action == "award.issue", AuditEvent.subject_id == award.credential_id
+        )
     ).one()
     assert issued.details["source"] == "assessment"
 
@@ -285,7 +289,12 @@ def test_evidence_checks(session: Session, provider: Provider) -> None:
         values: dict[str, Any] = {"kind": "text", "source": "employment", "title": "t", "text": "x"}
         values.update(kwargs)
         return service.add_evidence(
-            session, application, EvidenceDraft(**values), store=p.store, max_bytes=1024, actor=_actor(p)
+            session,
+            application,
+            EvidenceDraft(**values),
+            store=p.store,
+            max_bytes=1024,
+            actor=_actor(p),
         )
 
     with pytest.raises(EvidenceInvalid):
@@ -328,7 +337,10 @@ def test_permissions(session: Session, provider: Provider, tmp_path: Path) -> No
         service.evidence_file(session, file_id, principal=None, store=p.store)
     # The applicant and the provider's assessor and owner can.
     owner_view = accounts.principal_for_user(p.applicant)
-    assert service.evidence_file(session, file_id, principal=owner_view, store=p.store).content == PDF_BYTES
+    assert (
+        service.evidence_file(session, file_id, principal=owner_view, store=p.store).content
+        == PDF_BYTES
+    )
     for principal in (p.assessor, p.owner):
         assert service.evidence_file(session, file_id, principal=principal, store=p.store).content
     # An issuer of the provider is not an assessor.

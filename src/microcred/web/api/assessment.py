@@ -15,6 +15,7 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from microcred.accounts import service as accounts
 from microcred.assessment import service
@@ -58,7 +59,7 @@ def evidence_store(settings: Settings) -> EvidenceStore:
     return EvidenceStore(settings.data_dir / "evidence")
 
 
-async def read_upload(upload: UploadFile, max_bytes: int) -> UploadedFile:
+async def read_upload(upload: StarletteUpload, max_bytes: int) -> UploadedFile:
     """The upload's bytes, reading at most ``max_bytes + 1`` (the check refuses more)."""
     content = await upload.read(max_bytes + 1)
     return UploadedFile(

@@ -30,6 +30,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
+from microcred.web.pages import assessment as assessment_pages
 from microcred.web.pages import (
     auth,
     catalogue,
@@ -94,6 +95,7 @@ def page_routers() -> list[APIRouter]:
         dashboard_bulk.router,
         dashboard_settings.router,
         employers.router,
+        assessment_pages.router,
     ]
 
 
