@@ -26,6 +26,7 @@ from microcred.issuing.types import AWARD_STATUSES, EvidenceInput
 from microcred.jobs import JobRunner, build_runner
 from microcred.storage import utcnow
 from microcred.verification.fetching import HttpsFetcher
+from microcred.web.api import pathways as pathways_api
 from microcred.web.deps import AppSettings, CurrentUser, DbSession, MasterKey, Principal
 from microcred.web.problems import problem_response
 from microcred.web.schemas.issuing import (
@@ -415,6 +416,7 @@ def claim(
         fetcher=local_fetcher(db, settings, master_key),
         now=utcnow(),
     )
+    pathways_api.award_stacks(db, user, settings, master_key)  # stacked credentials now due
     return ClaimOut(
         award=award_out(db, result.award, credential=True),
         superseded=result.superseded.credential_id if result.superseded else None,

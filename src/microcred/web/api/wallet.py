@@ -16,6 +16,7 @@ from microcred.config import Settings
 from microcred.wallet import imports, portfolio, service, sharing
 from microcred.wallet.models import Share
 from microcred.wallet.service import Held
+from microcred.web.api import pathways as pathways_api
 from microcred.web.api.issuing import local_fetcher
 from microcred.web.deps import AppSettings, CurrentUser, DbSession, MasterKey
 from microcred.web.schemas.wallet import (
@@ -110,6 +111,7 @@ async def import_credential(
             break
     fetcher = local_fetcher(db, settings, master_key)
     item = imports.import_credential(db, user, data, fetcher=fetcher)
+    pathways_api.award_stacks(db, user, settings, master_key)  # stacked credentials now due
     return _item_out(service.check_item(db, item, fetcher=fetcher), full=True)
 
 

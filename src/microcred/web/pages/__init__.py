@@ -42,6 +42,7 @@ from microcred.web.pages import (
     home,
     verify,
 )
+from microcred.web.pages import pathways as pathway_pages
 from microcred.web.pages import share as share_pages
 from microcred.web.pages import wallet as wallet_pages
 from microcred.web.pages.csrf import CheckedForm, checked_form, form_token
@@ -89,6 +90,7 @@ def page_routers() -> list[APIRouter]:
         verify.router,
         auth.router,
         wallet_pages.router,
+        pathway_pages.router,
         share_pages.router,
         dashboard.router,
         dashboard_definitions.router,

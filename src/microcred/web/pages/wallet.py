@@ -24,6 +24,7 @@ from microcred.storage import utcnow
 from microcred.wallet import exports, imports, portfolio, service, sharing
 from microcred.wallet.models import WalletItem
 from microcred.wallet.service import Held
+from microcred.web.api import pathways as pathways_api
 from microcred.web.api.issuing import local_fetcher
 from microcred.web.deps import AppSettings, DbSession, MasterKey
 from microcred.web.pages.csrf import CheckedForm
@@ -94,6 +95,7 @@ def claim_submit(
         fetcher=local_fetcher(db, settings, master_key),
         now=utcnow(),
     )
+    pathways_api.award_stacks(db, user, settings, master_key)  # stacked credentials now due
     service.sync_claimed(db, user)
     item = db.scalar(
         select(WalletItem).where(
@@ -299,6 +301,7 @@ def import_submit(
             status=status,
             pasted=pasted[:100_000] if isinstance(pasted, str) else "",
         )
+    pathways_api.award_stacks(db, user, settings, master_key)  # stacked credentials now due
     return RedirectResponse(f"/wallet/credentials/{item.public_id}?imported=1", status_code=303)
 
 
