@@ -79,5 +79,9 @@ def _register() -> None:
     app.add_typer(award.app, name="award")
     app.command("worker")(worker.worker)
 
+    from microcred.cli import pathways  # noqa: PLC0415
+
+    app.add_typer(pathways.app, name="pathways")
+
 
 _register()
