@@ -77,6 +77,9 @@ def _register() -> None:
     from microcred.cli import award, worker  # noqa: PLC0415
 
     app.add_typer(award.app, name="award")
+    from microcred.cli import quality  # noqa: PLC0415
+
+    app.add_typer(quality.app, name="trust")
     app.command("worker")(worker.worker)
 
     from microcred.cli import pathways  # noqa: PLC0415

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from microcred.cli.output import print_report, read_bytes, write_text
+from microcred.cli.quality import load_trust_registries
 from microcred.credentials import baking, proofs
 from microcred.credentials.documents import Fetcher, OfflineDocuments
 from microcred.credentials.errors import FetchError
@@ -23,6 +24,7 @@ from microcred.credentials.parsing import parse_json_object
 from microcred.credentials.proofs.jwt import issue_jwt
 from microcred.credentials.verify import verify_bytes
 from microcred.errors import InvalidInput, MicrocredError
+from microcred.quality.trust import add_trust_check
 from microcred.verification.fetching import HttpsFetcher, IPAddress, is_public_address
 
 __all__ = ["app"]
@@ -161,6 +163,15 @@ def verify(
             "(refused by default, also with --allow-http).",
         ),
     ] = False,
+    trust_registries: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-registry",
+            help="A trust registry FILE or URL (microcred JSON, its signed form, or the DCC "
+            "issuer registry): report who accredited each issuer, or warn when none "
+            "lists it. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Verify files. Exit 0 when all verify, 1 when any fails, 2 for bad input."""
     supplied = OfflineDocuments()
@@ -176,6 +187,7 @@ def verify(
             supplied, _network_fetcher(allow_http=allow_http, allow_private=allow_private)
         )
     )
+    trust = load_trust_registries(trust_registries, fetcher) if trust_registries else None
     console = Console(highlight=False, soft_wrap=True, emoji=False)
     any_failed = False
     bad_input = False
@@ -196,6 +208,8 @@ def verify(
             else:
                 sys.stderr.write(f"{path}: error [{exc.code}]: {exc.message}\n")
             continue
+        if trust is not None:
+            add_trust_check(report, trust)
         any_failed = any_failed or not report.verified
         if as_json:
             sys.stdout.write(json.dumps({"file": str(path), **report.to_json()}) + "\n")

@@ -79,6 +79,12 @@ USERS: Final[tuple[DemoUser, ...]] = (
     DemoUser("ben@learners.example", "Ben Okafor", "learner"),
     DemoUser("chloe@learners.example", "Chloé Martin", "learner (Acme Logistics employee)"),
     DemoUser(EMPLOYER_EMAIL, "Riya Recruiter", "employer (checks credentials)"),
+    DemoUser(
+        "qa@eqa.example",
+        "Quinn Reviewer",
+        "quality body (owner of european-qa-agency)",
+        platform_role="quality_body",
+    ),
 )
 
 

@@ -36,6 +36,7 @@ from microcred.issuing import claims
 from microcred.issuing import service as issuing
 from microcred.issuing.models import Award
 from microcred.issuing.types import EvidenceInput
+from microcred.quality import demo as quality_demo
 from microcred.storage import utcnow
 from microcred.wallet import service as wallet_service
 from microcred.wallet import sharing as wallet_sharing
@@ -96,6 +97,7 @@ def load_demo_data(session: Session, *, base_url: str, master_key: bytes) -> Dem
     session.flush()
     for email, headline in DISCOVERABLE_LEARNERS:
         _wallet(session, users[email], headline, summary)
+    summary.created += quality_demo.load(session, base_url=base_url, master_key=master_key)
     session.flush()
     return summary
 

@@ -24,6 +24,7 @@ from microcred.accounts.models import Organisation
 from microcred.accounts.service import authorize, get_organisation
 from microcred.accounts.types import Actor, Principal
 from microcred.audit.service import record
+from microcred.catalogue.access import is_operator
 from microcred.catalogue.achievement import achievement_id
 from microcred.catalogue.service import published_version
 from microcred.credentials.model import OB3_CONTEXT, VC_V2_CONTEXT
@@ -48,6 +49,14 @@ ENDORSEMENT_CONTEXTS: Final[list[str]] = [VC_V2_CONTEXT, OB3_CONTEXT]
 MAX_COMMENT: Final = 5000
 
 
+def _authorize(session: Session, principal: Principal | None, organisation: Organisation) -> None:
+    """Owners of ``organisation`` (or its ``manage`` tokens); the CLI operator
+    (:data:`microcred.catalogue.access.OPERATOR`) acts for any organisation."""
+    if principal is not None and is_operator(principal):
+        return
+    authorize(session, principal, organisation, "org.update")
+
+
 def endorse(
     session: Session,
     *,
@@ -62,7 +71,7 @@ def endorse(
 ) -> Endorsement:
     """Sign and store an endorsement of ``organisation`` (a provider) or of its
     ``definition`` (the current published version's Achievement)."""
-    authorize(session, principal, endorser, "org.update")
+    _authorize(session, principal, endorser)
     if target_type not in TARGET_TYPES:
         raise InvalidInput("target must be 'definition' or 'organisation'.", code="invalid_target")
     comment = comment.strip()
@@ -152,7 +161,7 @@ def withdraw_endorsement(
     row = get_endorsement(session, public_id)
     endorser = session.get(Organisation, row.endorser_id)
     assert endorser is not None
-    authorize(session, principal, endorser, "org.update")
+    _authorize(session, principal, endorser)
     if row.withdrawn_at is None:
         row.withdrawn_at = utcnow()
         session.flush()

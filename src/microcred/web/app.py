@@ -29,6 +29,7 @@ from microcred.web.api import dids as dids_api
 from microcred.web.api import hosted as hosted_api
 from microcred.web.api import issuing as issuing_api
 from microcred.web.api import pathways as pathways_api
+from microcred.web.api import quality as quality_api
 from microcred.web.api import talent as talent_api
 from microcred.web.api import vcapi as vcapi_api
 from microcred.web.api import wallet as wallet_api
@@ -59,6 +60,7 @@ def routers() -> list[APIRouter]:
         wallet_api.router,
         pathways_api.router,
         talent_api.router,
+        quality_api.router,
         assessment_api.router,
         *page_routers(),
     ]

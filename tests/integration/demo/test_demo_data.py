@@ -50,7 +50,8 @@ def test_demo_loads_once_and_verifies(session: Session) -> None:
     assert len(summary.awards) == len(AWARDS)
     before = row_counts(session)
     assert before["users"] == len(USERS)
-    assert before["organisations"] == 3 and before["awards"] == len(AWARDS)
+    # The three providers and the quality body (microcred.quality.demo).
+    assert before["organisations"] == 4 and before["awards"] == len(AWARDS)
 
     again = load_demo_data(session, base_url=BASE, master_key=MASTER)
     session.commit()

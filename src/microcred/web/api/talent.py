@@ -24,6 +24,7 @@ from microcred.talent.checking import check_items, credentials_of
 from microcred.talent.service import search_talent, share_token, shared_items
 from microcred.talent.types import LinkCheck, SharedItem, TalentPage, TalentQuery
 from microcred.web.api.issuing import local_fetcher
+from microcred.web.api.quality import trust_checks
 from microcred.web.deps import AppSettings, CurrentUser, DbSession, MasterKey
 from microcred.web.ratelimit import rate_limited
 from microcred.web.schemas.talent import (
@@ -107,9 +108,11 @@ def check_link(link: str, db: Session, settings: Settings, master_key: bytes) ->
             "That link holds no credential; ask the candidate to add some to the share.",
             code="empty_link",
         )
-    return check_items(
-        items, fetcher=local_fetcher(db, settings, master_key), registered=_registered(db)
-    )
+    fetcher = local_fetcher(db, settings, master_key)
+    checked = check_items(items, fetcher=fetcher, registered=_registered(db))
+    for credential in checked.credentials:
+        trust_checks(credential.report, db, settings, fetcher)
+    return checked
 
 
 def link_check_out(check: LinkCheck) -> LinkCheckOut:

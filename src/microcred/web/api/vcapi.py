@@ -25,6 +25,7 @@ from microcred.errors import InvalidInput
 from microcred.issuing import service
 from microcred.issuing.errors import AwardNotFound
 from microcred.web.api.issuing import local_fetcher
+from microcred.web.api.quality import trust_checks
 from microcred.web.deps import AppSettings, DbSession, MasterKey, require_scopes
 from microcred.web.ratelimit import rate_limited
 from microcred.web.schemas.vcapi import (
@@ -75,7 +76,9 @@ def _response(report: VerificationReport) -> JSONResponse:
     for nested in report.credentials:
         failures = [*failures, *nested.failures]
     checks = sorted({c.name for c in report.checks if c.status is CheckStatus.PASSED})
-    warnings = [c.message for c in report.checks if c.status is CheckStatus.SKIPPED]
+    warnings = [
+        c.message for c in report.checks if c.status in (CheckStatus.SKIPPED, CheckStatus.WARNING)
+    ]
     body = VerifyResponse(
         verified=report.verified,
         checks=checks,
@@ -95,12 +98,9 @@ def _verify(
     challenge: str | None,
     domain: str | None,
 ) -> JSONResponse:
-    report = verify(
-        document,
-        fetcher=local_fetcher(db, settings, master_key),
-        challenge=challenge,
-        domain=domain,
-    )
+    fetcher = local_fetcher(db, settings, master_key)
+    report = verify(document, fetcher=fetcher, challenge=challenge, domain=domain)
+    trust_checks(report, db, settings, fetcher)
     return _response(report)
 
 

@@ -43,6 +43,7 @@ from microcred.web.pages import (
     verify,
 )
 from microcred.web.pages import pathways as pathway_pages
+from microcred.web.pages import quality as quality_pages
 from microcred.web.pages import share as share_pages
 from microcred.web.pages import wallet as wallet_pages
 from microcred.web.pages.csrf import CheckedForm, checked_form, form_token
@@ -98,6 +99,7 @@ def page_routers() -> list[APIRouter]:
         dashboard_settings.router,
         employers.router,
         assessment_pages.router,
+        quality_pages.router,
     ]
 
 

@@ -28,6 +28,7 @@ from microcred.catalogue.search import CatalogueQuery, search_catalogue
 from microcred.catalogue.skills import ESCO_FRAMEWORK_SLUG
 from microcred.catalogue.types import DELIVERY_MODES, PACES
 from microcred.errors import InvalidInput
+from microcred.quality.endorsements import endorsements_of_definition
 from microcred.web.deps import AppSettings, DbSession
 from microcred.web.pages.rendering import page_router, render
 
@@ -211,5 +212,6 @@ def definition_page(
                 f"/orgs/{organisation.slug}/did.json" if organisation.did_method == "web" else None
             ),
             "profile_url": f"/orgs/{organisation.slug}/profile",
+            "endorsements": endorsements_of_definition(db, organisation, slug[:64]),
         },
     )

@@ -31,6 +31,7 @@ from microcred.credentials.parsing import MAX_INPUT_BYTES
 from microcred.credentials.report import Check, CheckStatus, VerificationReport
 from microcred.credentials.verify import verify_bytes
 from microcred.web.api.issuing import local_fetcher
+from microcred.web.api.quality import trust_checks
 from microcred.web.deps import AppSettings, DbSession, MasterKey
 from microcred.web.pages.csrf import CheckedForm
 from microcred.web.pages.rendering import page_router, render
@@ -348,6 +349,29 @@ def _holder_finding(checks: list[Check]) -> Finding | None:
     return Finding("Holder", "ok", "The person who presented it signed the presentation.")
 
 
+def _trust_findings(checks: list[Check]) -> list[Finding]:
+    """Who vouches for the issuer (``issuer_trust``: accredited, listed, or a warning) and
+    who endorses what it awards (``endorsements``), added by :mod:`microcred.quality`."""
+    findings: list[Finding] = []
+    for check in _by_name(checks, "issuer_trust"):
+        if check.status is CheckStatus.PASSED:
+            findings.append(Finding("Accreditation", "ok", check.message))
+        else:
+            findings.append(
+                Finding(
+                    "Accreditation",
+                    "warn",
+                    "No quality body we know of vouches for this issuer.",
+                    check.message,
+                )
+            )
+    for check in _passed(_by_name(checks, "endorsements")):
+        items = (check.detail or {}).get("endorsements", [])
+        text = " ".join(f'{item["endorser"]}: "{item["comment"]}"' for item in items[:5])
+        findings.append(Finding("Endorsements", "ok", check.message, text))
+    return findings
+
+
 def _organisation(db: Session, doc: dict[str, Any]) -> Organisation | None:
     issuer_id, _ = _issuer(doc)
     if not issuer_id or len(issuer_id) > 500:
@@ -371,6 +395,7 @@ def plain_report(db: Session, report: VerificationReport) -> ReportView:
     else:
         findings.append(_signature_finding(checks))
         findings.extend(_issuer_finding(checks, doc, _organisation(db, doc)))
+        findings.extend(_trust_findings(checks))
         for finding in (_status_finding(checks), _dates_finding(checks)):
             if finding is not None:
                 findings.append(finding)
@@ -461,7 +486,8 @@ def _verify(data: bytes, db: Session, settings: Settings, master_key: bytes) -> 
     if not data.strip():
         raise _InputProblem("That is empty. Paste a credential or choose a file.")
     try:
-        report = verify_bytes(data, fetcher=local_fetcher(db, settings, master_key))
+        fetcher = local_fetcher(db, settings, master_key)
+        report = trust_checks(verify_bytes(data, fetcher=fetcher), db, settings, fetcher)
     except MalformedDocument as exc:
         raise _InputProblem(
             f"That is not a credential we can read. {exc.message} A credential is a JSON "
