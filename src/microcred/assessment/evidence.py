@@ -194,7 +194,9 @@ def display_name(filename: str) -> str:
     """A safe label for the client's file name: its last path segment, no control
     characters, at most 120 characters (never used as a path)."""
     base = re.split(r"[\\/]", filename)[-1]
-    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    cleaned = "".join(
+        ch for ch in base if ch == " " or unicodedata.category(ch)[0] not in "CZ"
+    ).strip()
     return (cleaned or "evidence")[:120]
 
 
@@ -207,6 +209,11 @@ class EvidenceStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    @classmethod
+    def unused(cls) -> EvidenceStore:
+        """A store for callers that add no files (the demo data: texts and links)."""
+        return cls(Path("/nonexistent/microcred-evidence"))
 
     def _path(self, key: str) -> Path:
         if not _KEY.fullmatch(key):

@@ -74,9 +74,10 @@ def _register() -> None:
     app.add_typer(catalogue.app, name="catalogue")
     app.add_typer(skills.app, name="skills")
 
-    from microcred.cli import award, worker  # noqa: PLC0415
+    from microcred.cli import assessment, award, worker  # noqa: PLC0415
 
     app.add_typer(award.app, name="award")
+    app.add_typer(assessment.app, name="assessment")
     from microcred.cli import quality  # noqa: PLC0415
 
     app.add_typer(quality.app, name="trust")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from microcred.accounts import service as accounts
 from microcred.accounts.models import Organisation, User
 from microcred.accounts.types import Actor
+from microcred.assessment import demo as assessment_demo
 from microcred.catalogue import service as catalogue
 from microcred.catalogue.access import OPERATOR
 from microcred.catalogue.errors import DefinitionNotFound
@@ -97,6 +98,7 @@ def load_demo_data(session: Session, *, base_url: str, master_key: bytes) -> Dem
     session.flush()
     for email, headline in DISCOVERABLE_LEARNERS:
         _wallet(session, users[email], headline, summary)
+    summary.created += assessment_demo.load(session, base_url=base_url, master_key=master_key)
     summary.created += quality_demo.load(session, base_url=base_url, master_key=master_key)
     session.flush()
     return summary
