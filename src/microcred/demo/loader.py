@@ -37,6 +37,7 @@ from microcred.issuing import claims
 from microcred.issuing import service as issuing
 from microcred.issuing.models import Award
 from microcred.issuing.types import EvidenceInput
+from microcred.pathways import demo as pathways_demo
 from microcred.quality import demo as quality_demo
 from microcred.storage import utcnow
 from microcred.wallet import service as wallet_service
@@ -99,6 +100,7 @@ def load_demo_data(session: Session, *, base_url: str, master_key: bytes) -> Dem
     for email, headline in DISCOVERABLE_LEARNERS:
         _wallet(session, users[email], headline, summary)
     summary.created += assessment_demo.load(session, base_url=base_url, master_key=master_key)
+    summary.created += pathways_demo.load(session, base_url=base_url, master_key=master_key)
     summary.created += quality_demo.load(session, base_url=base_url, master_key=master_key)
     session.flush()
     return summary
