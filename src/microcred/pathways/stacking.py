@@ -47,6 +47,7 @@ from microcred.pathways.models import Pathway, PathwayAward
 from microcred.pathways.progress import holdings_of
 from microcred.pathways.types import HeldCredential
 from microcred.storage import utcnow
+from microcred.wallet import service as wallet
 from microcred.wallet.models import WalletItem
 
 __all__ = ["PATHWAY_ACTOR", "SweepSummary", "award_stack", "evaluate_all", "evaluate_user"]
@@ -152,6 +153,7 @@ def award_stack(
             # A concurrent evaluation awarded it first; the external id made the award the
             # same one, so there is nothing to undo.
             return None
+        wallet.sync_claimed(session, user)  # in the wallet now, nothing to claim
     record(
         session,
         actor=actor,
