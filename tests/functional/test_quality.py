@@ -285,3 +285,20 @@ def test_cli_verify_with_a_trust_registry_file(
     assert nb_code == 0 and sf_code == 0, (nb["errors"], sf["errors"])
     assert _trust(nb)["code"] == "accredited"
     assert _trust(sf)["status"] == "warning"
+
+
+def test_catalogue_min_completeness_in_api_and_page(client: TestClient, world: World) -> None:
+    everything = client.get("/api/catalogue").json()
+    scores = {item["slug"]: item["completeness"]["score"] for item in everything["items"]}
+    assert set(scores) == {"py-data", "sql-basics"}
+    assert all("missing" in item["completeness"] for item in everything["items"])
+    for threshold in (0, min(scores.values()), max(scores.values()), 100):
+        found = client.get("/api/catalogue", params={"min_completeness": threshold}).json()
+        assert {i["slug"] for i in found["items"]} == {
+            slug for slug, score in scores.items() if score >= threshold
+        }
+    assert client.get("/api/catalogue", params={"min_completeness": 101}).status_code == 422
+    page = client.get("/catalogue", params={"min_completeness": "100"}, headers=HTML)
+    assert page.status_code == 200 and 'id="min_completeness"' in page.text
+    bad = client.get("/catalogue", params={"min_completeness": "150"}, headers=HTML)
+    assert bad.status_code == 400 and "Minimum completeness" in bad.text

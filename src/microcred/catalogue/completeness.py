@@ -16,11 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
-from microcred.catalogue.models import DefinitionVersion
+from sqlalchemy import ColumnElement, String, and_, case, cast, exists, literal, or_
 
-__all__ = ["ELEMENTS", "Completeness", "Element", "completeness"]
+from microcred.catalogue.models import DefinitionSkill, DefinitionVersion
+
+__all__ = [
+    "ELEMENTS",
+    "Completeness",
+    "Element",
+    "completeness",
+    "min_weight_for",
+    "score_condition",
+    "sql_present",
+]
 
 Source = Literal["eu-mandatory", "eu-optional", "ob3-required", "ob3-recommended"]
 
@@ -213,3 +223,68 @@ def completeness(version: DefinitionVersion) -> Completeness:
     total = sum(element.weight for element in ELEMENTS)
     score = round(100 * sum(element.weight for element in present) / total)
     return Completeness(score=score, present=present, missing=missing)
+
+
+# -- the same score in SQL (catalogue filter ``min_completeness``) ---------------------------
+def _text(column: Any) -> ColumnElement[bool]:
+    return and_(column.is_not(None), column != "")
+
+
+def _set(column: Any) -> ColumnElement[bool]:
+    return and_(column.is_not(None))
+
+
+def _json_list(column: Any) -> ColumnElement[bool]:
+    # Both engines keep the JSON text as SQLAlchemy wrote it: "[]" for an empty list
+    # ("null" for None), so comparing the text is the same test on SQLite and PostgreSQL.
+    text = cast(column, String)
+    return and_(column.is_not(None), text.not_in(["[]", "null"]))
+
+
+def sql_present() -> dict[str, ColumnElement[bool]]:
+    """Per element key, a SQL condition on ``definition_versions`` that is true exactly
+    when :attr:`Element.present` is (checked against the Python side in the tests)."""
+    v = DefinitionVersion
+    return {
+        "title": _text(v.title),
+        "description": _text(v.description),
+        "criteria": or_(_text(v.criteria_narrative), _text(v.criteria_url)),
+        "learning_outcomes": _json_list(v.learning_outcomes),
+        "workload": or_(_set(v.workload_hours), _set(v.ects)),
+        "eqf_level": _set(v.eqf_level),
+        "assessment_type": _text(v.assessment_type),
+        "participation": or_(_text(v.participation_form), _text(v.delivery_mode)),
+        "quality_assurance": _text(v.quality_assurance),
+        "ects": _set(v.ects),
+        "prerequisites": _text(v.prerequisites),
+        "supervision": and_(_set(v.supervision), _set(v.identity_verification)),
+        "stackability": _text(v.stackability),
+        "duration": _text(v.duration),
+        "price": and_(_set(v.price_cents), _set(v.currency)),
+        "pace": _text(v.pace),
+        "skills": exists().where(DefinitionSkill.version_id == v.id),
+        "language": _text(v.language),
+        "image": _text(v.image_url),
+        "tags": _json_list(v.tags),
+        "field_of_study": _text(v.field_of_study),
+    }
+
+
+def min_weight_for(min_score: int) -> int:
+    """The least present weight whose score (rounded as :func:`completeness` rounds) is at
+    least ``min_score``; more than the total when no weight reaches it."""
+    total = sum(element.weight for element in ELEMENTS)
+    for weight in range(total + 1):
+        if round(100 * weight / total) >= min_score:
+            return weight
+    return total + 1
+
+
+def score_condition(min_score: int) -> ColumnElement[bool]:
+    """``completeness(version).score >= min_score`` as a SQL condition."""
+    conditions = sql_present()
+    weight = sum(
+        (case((conditions[element.key], element.weight), else_=0) for element in ELEMENTS),
+        start=literal(0),
+    )
+    return weight >= min_weight_for(min_score)

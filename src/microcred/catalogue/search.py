@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column
 from sqlalchemy.orm import Session
 
 from microcred.accounts.models import Organisation
+from microcred.catalogue.completeness import score_condition
 from microcred.catalogue.errors import SkillNotFound
 from microcred.catalogue.models import Definition, DefinitionSkill, DefinitionVersion, Skill
 from microcred.catalogue.types import DELIVERY_MODES, PACES, normalise_language
@@ -108,6 +109,7 @@ class CatalogueQuery:
     delivery_mode: str | None = None
     pace: str | None = None
     language: str | None = None
+    min_completeness: int | None = None
     sort: Sort = "title"
     limit: int = 20
     offset: int = 0
@@ -134,6 +136,8 @@ def _check(query: CatalogueQuery) -> None:
         raise InvalidInput("max_duration_days must be from 0 to 100000.", code="invalid_filter")
     if query.eqf_level is not None and not 1 <= query.eqf_level <= 8:
         raise InvalidInput("eqf_level must be from 1 to 8.", code="invalid_filter")
+    if query.min_completeness is not None and not 0 <= query.min_completeness <= 100:
+        raise InvalidInput("min_completeness must be from 0 to 100.", code="invalid_filter")
     if query.delivery_mode is not None and query.delivery_mode not in DELIVERY_MODES:
         raise InvalidInput(
             f"mode must be one of {', '.join(DELIVERY_MODES)}.", code="invalid_filter"
@@ -230,6 +234,8 @@ def _filtered(session: Session, query: CatalogueQuery) -> Select[DefinitionVersi
         conditions.append(
             or_(DefinitionVersion.language == tag, DefinitionVersion.language.like(f"{tag}-%"))
         )
+    if query.min_completeness is not None:
+        conditions.append(score_condition(query.min_completeness))
     if conditions:
         statement = statement.where(and_(*conditions))
     return statement

@@ -130,6 +130,7 @@ def _item(version: DefinitionVersion, base_url: str) -> CatalogueItem:
             base_url, organisation.slug, definition.slug, version.version
         ),
         published_at=version.published_at,
+        completeness=CompletenessOut.model_validate(completeness(version).to_json()),
     )
 
 
@@ -157,6 +158,9 @@ def search(
     mode: Annotated[Literal["online", "onsite", "blended"] | None, Query()] = None,
     pace: Annotated[Literal["self-paced", "scheduled"] | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=35)] = None,
+    min_completeness: Annotated[
+        int | None, Query(ge=0, le=100, description="Minimum completeness score (0-100).")
+    ] = None,
     sort: Annotated[Literal["title", "newest"], Query()] = "title",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -178,6 +182,7 @@ def search(
             delivery_mode=mode,
             pace=pace,
             language=language,
+            min_completeness=min_completeness,
             sort=sort,
             limit=limit,
             offset=offset,

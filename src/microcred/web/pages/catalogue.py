@@ -39,7 +39,15 @@ router = page_router()
 PAGE_SIZE: Final = 10
 _MAX_PAGE: Final = 10_000
 _TEXT_FIELDS: Final = ("q", "skill", "provider", "language", "mode", "pace", "sort")
-_NUMBER_FIELDS: Final = ("eqf", "min_hours", "max_hours", "max_ects", "max_price", "max_days")
+_NUMBER_FIELDS: Final = (
+    "eqf",
+    "min_hours",
+    "max_hours",
+    "max_ects",
+    "max_price",
+    "max_days",
+    "min_completeness",
+)
 
 
 @dataclass
@@ -82,6 +90,12 @@ def parse_form(params: Any) -> CatalogueForm:
     if eqf is not None and not 1 <= eqf <= 8:
         errors.append("EQF level: choose a level from 1 to 8.")
         eqf = None
+    min_completeness = _number(
+        values["min_completeness"], "Minimum completeness", errors, integer=True
+    )
+    if min_completeness is not None and min_completeness > 100:
+        errors.append("Minimum completeness: choose a percentage from 0 to 100.")
+        min_completeness = None
     mode = values["mode"] or None
     if mode is not None and mode not in DELIVERY_MODES:
         errors.append(f"Mode: choose one of {', '.join(DELIVERY_MODES)}.")
@@ -112,6 +126,7 @@ def parse_form(params: Any) -> CatalogueForm:
         delivery_mode=mode,
         pace=pace,
         language=values["language"] or None,
+        min_completeness=min_completeness,
         sort=sort,  # type: ignore[arg-type]
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,

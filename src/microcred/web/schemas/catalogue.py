@@ -149,6 +149,7 @@ class CatalogueItem(BaseModel):
     skills: list[SkillOut]
     achievement_id: str
     published_at: datetime | None
+    completeness: CompletenessOut | None = None
 
     @field_serializer("published_at")
     def _time(self, value: datetime | None) -> str | None:
