@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.functional.pages.conftest import HTML, csrf_of
+from tests.functional.pages.dashboard_support import sign_in
 from tests.functional.pages.seeding import SYSTEM, award, publish
 
 from microcred.accounts import service as accounts
@@ -302,3 +303,52 @@ def test_catalogue_min_completeness_in_api_and_page(client: TestClient, world: W
     assert page.status_code == 200 and 'id="min_completeness"' in page.text
     bad = client.get("/catalogue", params={"min_completeness": "150"}, headers=HTML)
     assert bad.status_code == 400 and "Minimum completeness" in bad.text
+
+
+def test_dashboard_trust_tab_accredits_withdraws_and_endorses(
+    client: TestClient, world: World, session: Session
+) -> None:
+    owner = accounts.create_user(session, email="qa@eqa.example", password=None)
+    accounts.add_member(session, organisation=world.body, user=owner, role="owner", actor=SYSTEM)
+    csrf = sign_in(client, session, owner)
+    client.headers.update(HTML)
+    tab = client.get("/dashboard/eqa/trust")
+    assert tab.status_code == 200 and "Accredit a provider" in tab.text
+    done = client.post(
+        "/dashboard/eqa/trust/accredit",
+        data={
+            "csrf_token": csrf,
+            "provider": "northbridge",
+            "scope": "Computing <b>",
+            "valid_until": "2099-01-31",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    listed = client.get("/dashboard/eqa/trust").text
+    assert "Computing &lt;b&gt;" in listed
+    (accreditation_id,) = [
+        a["id"] for a in client.get("/api/accreditations", headers={"Accept": "*/*"}).json()
+    ]
+    self_accredit = client.post(
+        "/dashboard/eqa/trust/accredit",
+        data={"csrf_token": csrf, "provider": "eqa", "scope": "Us"},
+    )
+    assert self_accredit.status_code == 400 and "cannot accredit itself" in self_accredit.text
+    endorsed = client.post(
+        "/dashboard/eqa/trust/endorse",
+        data={"csrf_token": csrf, "target": "skillforge/sql-basics", "comment": "Solid."},
+        follow_redirects=False,
+    )
+    assert endorsed.status_code == 303
+    withdrawn = client.post(
+        f"/dashboard/eqa/trust/{accreditation_id}/withdraw",
+        data={"csrf_token": csrf, "reason": "Lapsed"},
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 303
+    assert client.get("/trust/registry.json").json()["entries"] == []
+    no_csrf = client.post(
+        "/dashboard/eqa/trust/accredit", data={"provider": "northbridge", "scope": "x"}
+    )
+    assert no_csrf.status_code in (400, 403)

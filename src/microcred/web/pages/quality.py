@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from microcred.accounts import service as accounts
 from microcred.accounts.models import Organisation
 from microcred.config import Settings
-from microcred.errors import InvalidInput, MicrocredError
+from microcred.errors import InvalidInput, MicrocredError, PermissionDenied
 from microcred.quality import accreditation, endorsements, registry, service
 from microcred.quality.models import Endorsement
 from microcred.storage import utcnow
@@ -104,11 +104,18 @@ def _dashboard(
 ) -> HTMLResponse:
     organisation = page.organisation
     is_body = service.is_quality_body(db, organisation)
+    try:
+        page.require(db, "org.update")
+    except PermissionDenied:
+        manage = False
+    else:
+        manage = True
     context = dashboard_context(
         page,
         request,
         dash_nav="trust",
         is_body=is_body,
+        manage=manage,
         given=_accreditation_rows(
             db, accreditation.list_accreditations(db, body=organisation) if is_body else []
         ),
