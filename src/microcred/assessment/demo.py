@@ -4,8 +4,8 @@ at Acme Logistics) applying for recognition of prior learning with evidence from
 Relational Databases" waiting in the assessor's queue.
 
 Skillforge's owner (Sam Forge) is the assessor. Idempotent: applications are found by
-learner and definition; a second run changes nothing. Texts and links only (no files: the loader has no data
-directory).
+learner and definition; a second run changes nothing. Texts and links only (no files: the
+loader has no data directory).
 """
 
 from __future__ import annotations
