@@ -109,3 +109,14 @@ def test_store_uses_random_keys_only(tmp_path: object) -> None:
         with pytest.raises(ValueError):
             store.read(bad)
     assert digest_sri("00" * 32) == "sha256-" + "A" * 43 + "="
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/applications/0b6c/evidence", "/wallet/applications/0b6c/evidence"],
+)
+def test_evidence_uploads_get_the_upload_body_limit(path: str) -> None:
+    from microcred.web.app import UPLOAD_PATHS
+
+    assert UPLOAD_PATHS.fullmatch(path)
+    assert not UPLOAD_PATHS.fullmatch("/wallet/applications/0b6c/submit")
