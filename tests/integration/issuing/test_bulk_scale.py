@@ -214,7 +214,13 @@ def test_two_runners_on_one_batch_issue_each_row_once(engine: Engine) -> None:
     def work() -> None:
         try:
             bulk.run_batch(
-                factory, batch_id, base_url=BASE, master_key=MASTER, chunk_size=10, workers=1
+                factory,
+                batch_id,
+                base_url=BASE,
+                master_key=MASTER,
+                chunk_size=10,
+                workers=1,
+                deliver=False,  # committed data: leave no pending mail for other tests
             )
         except BaseException as exc:
             errors.append(exc)
@@ -238,10 +244,3 @@ def test_two_runners_on_one_batch_issue_each_row_once(engine: Engine) -> None:
         assert statuses == {"issued": 120}
         done = s.get(BulkBatch, batch_id)
         assert done is not None and done.status == "completed"
-        mails = s.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .join(Award, Award.id == OutboxMessage.award_id)
-            .where(Award.organisation_id == org_id)
-        )
-        assert mails == 120
