@@ -246,4 +246,13 @@ def test_award_one_bad_input_is_shown_on_the_form(
     page = browser.post("/dashboard/acme/award", data={"csrf_token": token, **data})
     assert page.status_code == 422
     assert message in page.text and 'role="alert"' in page.text
-    assert session.scalar(select(Award).where(Award.recipient_email == "a@example.org")) is None
+    # Scoped to this test's organisation: concurrency tests elsewhere commit real rows.
+    assert (
+        session.scalar(
+            select(Award).where(
+                Award.recipient_email == "a@example.org",
+                Award.organisation_id == team.demo.org.id,
+            )
+        )
+        is None
+    )
