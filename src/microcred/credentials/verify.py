@@ -180,7 +180,7 @@ def _verify_credential(
     elif contexts_ok:
         methods = _check_proofs(doc, report, ctx, purpose="assertionMethod", presentation=False)
         if methods:
-            _check_issuer_key(doc, report, ctx, methods[0])
+            _check_issuer_key(doc, report, ctx, methods)
     else:
         report.add(
             Check.failed(
@@ -369,34 +369,49 @@ def _check_proofs(
 
 
 def _check_issuer_key(
-    doc: dict[str, Any], report: VerificationReport, ctx: _Context, method: str | None
+    doc: dict[str, Any],
+    report: VerificationReport,
+    ctx: _Context,
+    methods: str | list[str] | None,
 ) -> None:
+    """The issuer controls the key of at least one verified proof (in a proof set or chain
+    other parties, an endorser or a notary say, may add proofs of their own)."""
     issuer = _issuer_id(doc)
-    if not method or issuer is None:
+    candidates = [m for m in ([methods] if isinstance(methods, str) else methods or []) if m]
+    if not candidates or issuer is None:
         report.add(Check.skipped("issuer_key", "no_key", "No verified key to attribute."))
         return
-    try:
-        vm = ctx.resolve(method)
-    except (FetchError, DidResolutionError, KeyFormatError) as exc:
-        report.add(Check.failed("issuer_key", exc.code, f"Cannot resolve {method}: {exc}"))
-        return
-    if ctx.authorized(issuer, vm, "assertionMethod"):
+    refused: list[str] = []
+    errors: list[tuple[str, str]] = []
+    for method in dict.fromkeys(candidates):
+        try:
+            vm = ctx.resolve(method)
+        except (FetchError, DidResolutionError, KeyFormatError) as exc:
+            errors.append((exc.code, f"Cannot resolve {method}: {exc}"))
+            continue
+        if ctx.authorized(issuer, vm, "assertionMethod"):
+            report.add(
+                Check.passed(
+                    "issuer_key",
+                    "issuer_controls_key",
+                    f"The key {vm.id} belongs to the issuer {issuer}.",
+                )
+            )
+            return
+        refused.append(vm.id)
+    if refused:
         report.add(
-            Check.passed(
+            Check.failed(
                 "issuer_key",
-                "issuer_controls_key",
-                f"The key {vm.id} belongs to the issuer {issuer}.",
+                "key_not_issuers",
+                f"The proof was made with {', '.join(refused)}, which the issuer {issuer} does "
+                "not list as one of its assertion keys: someone other than the issuer may have "
+                "signed this.",
             )
         )
         return
-    report.add(
-        Check.failed(
-            "issuer_key",
-            "key_not_issuers",
-            f"The proof was made with {vm.id}, which the issuer {issuer} does not list as one "
-            "of its assertion keys: someone other than the issuer may have signed this.",
-        )
-    )
+    code, message = errors[0]
+    report.add(Check.failed("issuer_key", code, message))
 
 
 def _check_validity(doc: dict[str, Any], report: VerificationReport, ctx: _Context) -> None:

@@ -466,3 +466,15 @@ def test_presentation_without_holder_verifies_with_holder_skipped() -> None:
     report = verify(vp, now=NOW, challenge="c-1", domain="d.example")
     assert report.verified, report.to_json()
     assert _by_name(report, "holder")[0].status is CheckStatus.SKIPPED
+
+
+def test_issuer_key_found_among_several_proofs() -> None:
+    """A proof set where a third party signed first and the issuer second still verifies."""
+    unsigned = {k: v for k, v in _credential().items() if k != "proof"}
+    other = KeyFile.for_key(OTHER_KEY)
+    issuer = KeyFile.for_key(ISSUER_KEY)
+    witnessed = proofs.sign(unsigned, OTHER_KEY, verification_method=other.id, created=NOW)
+    both = proofs.sign(witnessed, ISSUER_KEY, verification_method=issuer.id, created=NOW)
+    report = verify(both, fetcher=_offline(), now=NOW)
+    assert report.verified, report.to_json()
+    assert _by_name(report, "issuer_key")[0].code == "issuer_controls_key"
