@@ -166,3 +166,25 @@ def test_verify_is_rate_limited(make_app: Any, make_settings: Any) -> None:
             for _ in range(4)
         ]
     assert codes[-1] == 429
+
+
+def test_issue_a_vc11_credential(client: TestClient, tokens: dict[str, Any]) -> None:
+    """VC 1.1 input is issued with the contexts that define the proof and status terms."""
+    v11 = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuanceDate": "2020-03-16T22:37:26.544Z",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+    issued = client.post("/credentials/issue", json={"credential": v11}, headers=tokens["issue"])
+    assert issued.status_code == 201, issued.text
+    vc = issued.json()["verifiableCredential"]
+    assert vc["@context"] == [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/data-integrity/v2",
+        "https://www.w3.org/ns/credentials/status/v1",
+    ]
+    assert "validFrom" not in vc
+    checked = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["verified"] is True

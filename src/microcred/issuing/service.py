@@ -31,7 +31,7 @@ from microcred.audit.service import record
 from microcred.catalogue import service as catalogue_service
 from microcred.catalogue.achievement import CREDENTIAL_CONTEXTS, achievement_json
 from microcred.catalogue.models import DefinitionVersion
-from microcred.credentials.datamodel import credential_problems
+from microcred.credentials.datamodel import VC1_CONTEXT, credential_problems
 from microcred.credentials.keys import KeyFile
 from microcred.credentials.model import IdentityObject, hash_identity
 from microcred.credentials.proofs import sign
@@ -56,6 +56,12 @@ from microcred.issuing.fields import (
 from microcred.issuing.models import Award, StatusList
 from microcred.issuing.types import LIST_SIZE, EvidenceInput, StatusChange
 from microcred.storage import utcnow
+
+#: Added to a VC 1.1 credential issued through the VC API, for the proof and status terms.
+_VC11_EXTRA_CONTEXTS = (
+    "https://w3id.org/security/data-integrity/v2",
+    "https://www.w3.org/ns/credentials/status/v1",
+)
 
 __all__ = [
     "AwardPage",
@@ -344,18 +350,27 @@ def issue_document(
     given_status = document.pop("credentialStatus", None)
     # Structural VC Data Model 2.0 rules first (issuer, id and validFrom are filled in
     # below when missing, so they are checked on a copy that has them).
+    contexts = document.get("@context")
+    vc11 = isinstance(contexts, list) and bool(contexts) and contexts[0] == VC1_CONTEXT
     probe = {
         "issuer": organisation.did,
-        "validFrom": format_datetime(when),
+        ("issuanceDate" if vc11 else "validFrom"): format_datetime(when),
         **document,
         **({"credentialStatus": given_status} if given_status is not None else {}),
     }
-    problems = credential_problems(probe, allow_v1=False)
+    problems = credential_problems(probe, allow_v1=True)
     if problems:
         raise AwardInputInvalid(
-            "This is not a well-formed VC 2.0 credential: " + "; ".join(problems) + ".",
+            "This is not a well-formed verifiable credential: " + "; ".join(problems) + ".",
             code="malformed_credential",
         )
+    if vc11 and isinstance(contexts, list):
+        # VC 1.1 defines neither DataIntegrityProof nor BitstringStatusListEntry; add the
+        # contexts that do (as other Data Integrity issuers do), so every term is signed.
+        document["@context"] = [
+            *contexts,
+            *(url for url in _VC11_EXTRA_CONTEXTS if url not in contexts),
+        ]
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_id not in (None, organisation.did):
@@ -374,7 +389,7 @@ def issue_document(
     credential_id = given_id or credential_url(base_url, public_id)
     document["id"] = credential_id
     if "validFrom" not in document and "issuanceDate" not in document:
-        document["validFrom"] = format_datetime(when)
+        document["issuanceDate" if vc11 else "validFrom"] = format_datetime(when)
     rev_list, rev_index = status_lists.allocate(
         session, organisation_id=organisation.id, purpose="revocation", size=list_size
     )
