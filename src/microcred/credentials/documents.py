@@ -16,7 +16,13 @@ from typing import Any, Protocol
 
 from microcred.credentials.errors import FetchError, MalformedDocument
 
-__all__ = ["MAX_DOCUMENT_BYTES", "Fetcher", "OfflineDocuments", "fetch_json"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "Fetcher",
+    "OfflineDocuments",
+    "fetch_json",
+    "parse_json_object",
+]
 
 #: Largest remote document the core will parse (status lists of 131,072 entries are ~16 KB
 #: gzipped; DID documents are a few KB). Fetchers enforce it while reading.
@@ -68,7 +74,11 @@ class OfflineDocuments:
 
 def fetch_json(fetcher: Fetcher, url: str, *, accept: str = "application/json") -> dict[str, Any]:
     """Fetch ``url`` and parse it as a JSON object, with the core's size cap."""
-    data = fetcher.fetch(url, accept=accept)
+    return parse_json_object(url, fetcher.fetch(url, accept=accept))
+
+
+def parse_json_object(url: str, data: bytes) -> dict[str, Any]:
+    """Parse the bytes fetched from ``url`` as a JSON object, with the core's size cap."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise FetchError(f"{url} is larger than {MAX_DOCUMENT_BYTES} bytes; refusing to parse it.")
     try:

@@ -18,6 +18,11 @@ Presentations add ``holder`` (the proof key belongs to the holder), ``challenge`
 Network access only goes through the ``fetcher`` argument; the default answers from
 supplied documents and refuses everything else, so verification is offline unless the
 caller says otherwise.
+
+``status_cache`` (a :class:`~microcred.credentials.status.StatusListCache`, owned by the
+caller) lets a status list whose exact bytes already passed verification skip the proof,
+key, terms and schema checks; its validity window and proof times are still checked
+against ``now``, and everything about the credential itself is checked every time.
 """
 
 from __future__ import annotations
@@ -33,7 +38,12 @@ from microcred.credentials.dids import (
     is_authorized,
     resolve_verification_method,
 )
-from microcred.credentials.documents import Fetcher, OfflineDocuments, fetch_json
+from microcred.credentials.documents import (
+    Fetcher,
+    OfflineDocuments,
+    fetch_json,
+    parse_json_object,
+)
 from microcred.credentials.errors import (
     DidResolutionError,
     FetchError,
@@ -41,9 +51,11 @@ from microcred.credentials.errors import (
     UnknownContextError,
 )
 from microcred.credentials.parsing import parse_input
-from microcred.credentials.proofs import verify_proofs
+from microcred.credentials.proofs import DEFAULT_CLOCK_SKEW, verify_proofs
+from microcred.credentials.proofs.datetimes import parse_datetime
 from microcred.credentials.proofs.jwt import verify_jwt
 from microcred.credentials.report import Check, CheckStatus, VerificationReport
+from microcred.credentials.status.cache import StatusListCache, status_list_key
 from microcred.errors import InvalidInput
 
 __all__ = ["CLOCK_SKEW", "verify", "verify_bytes"]
@@ -63,6 +75,7 @@ def verify_bytes(
     now: datetime | None = None,
     challenge: str | None = None,
     domain: str | None = None,
+    status_cache: StatusListCache | None = None,
 ) -> VerificationReport:
     """Verify raw input: JSON credential or presentation, compact VC-JWT, baked PNG/SVG.
 
@@ -73,7 +86,13 @@ def verify_bytes(
     target: Mapping[str, Any] | str
     target = parsed.jwt if parsed.jwt is not None else (parsed.document or {})
     return verify(
-        target, fetcher=fetcher, loader=loader, now=now, challenge=challenge, domain=domain
+        target,
+        fetcher=fetcher,
+        loader=loader,
+        now=now,
+        challenge=challenge,
+        domain=domain,
+        status_cache=status_cache,
     )
 
 
@@ -85,6 +104,7 @@ def verify(
     now: datetime | None = None,
     challenge: str | None = None,
     domain: str | None = None,
+    status_cache: StatusListCache | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation (a JSON object) or a compact VC-JWT string."""
     ctx = _Context(
@@ -93,6 +113,7 @@ def verify(
         now=now if now is not None else datetime.now(UTC),
         challenge=challenge,
         domain=domain,
+        status_cache=status_cache,
     )
     if isinstance(document, str):
         return _verify_jwt_credential(document, ctx)
@@ -118,8 +139,10 @@ class _Context:
         now: datetime,
         challenge: str | None,
         domain: str | None,
+        status_cache: StatusListCache | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.status_cache = status_cache
         self.loader = loader
         self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
         self.challenge = challenge
@@ -231,6 +254,11 @@ def _check_contexts(doc: dict[str, Any], report: VerificationReport, ctx: _Conte
     ]
     unknown: list[str] = []
     for url in urls:
+        if isinstance(ctx.loader, jsonld.StaticLoader):
+            # Same answer as calling it, without copying the context document.
+            if url not in ctx.loader:
+                unknown.append(url)
+            continue
         try:
             ctx.loader(url)
         except UnknownContextError:
@@ -456,16 +484,33 @@ def _check_status(doc: dict[str, Any], report: VerificationReport, ctx: _Context
         )
         return
 
+    cache = ctx.status_cache
+    # Cache keys of the lists fetched in this call, by document identity (the documents
+    # stay referenced by the status checker for the whole call).
+    keys: dict[int, tuple[Mapping[str, Any], str]] = {}
+
     def fetch_list(url: str) -> dict[str, Any]:
-        return fetch_json(ctx.fetcher, url)
+        if cache is None:
+            return fetch_json(ctx.fetcher, url)
+        data = ctx.fetcher.fetch(url)
+        listed = parse_json_object(url, data)
+        keys[id(listed)] = (listed, status_list_key(data, ctx.now))
+        return listed
 
     def verify_list(listed: Mapping[str, Any]) -> bool:
+        found = keys.get(id(listed))
+        key = found[1] if found is not None and found[0] is listed else None
+        if cache is not None and key is not None and cache.get(key) and _times_hold(listed, ctx):
+            return True
         sub = _verify_credential(dict(listed), ctx, kind="status_list")
         # The list's own status is not consulted (that would recurse); everything else
         # (proof, issuer key, validity, terms) must pass.
         failures = [c for c in sub.failures if c.name != "status"]
         proof_ok = any(c.status is CheckStatus.PASSED and c.name == "proof" for c in sub.checks)
-        return proof_ok and not failures
+        verified = proof_ok and not failures
+        if verified and cache is not None and key is not None:
+            cache.put(key)
+        return verified
 
     issuer = _issuer_id(doc)
     for result in status.check_status(
@@ -475,6 +520,30 @@ def _check_status(doc: dict[str, Any], report: VerificationReport, ctx: _Context
         if result.warnings:
             detail["warnings"] = list(result.warnings)
         report.add(Check("status", CheckStatus(result.status), result.code, result.message, detail))
+
+
+def _times_hold(listed: Mapping[str, Any], ctx: _Context) -> bool:
+    """The time-dependent checks of a cached (already verified) list, against ``ctx.now``:
+    its validity window as :func:`_check_validity` reads it, and each proof's ``created``
+    (not in the future) and ``expires`` (not passed), as the proof check reads them. False
+    sends the list through full verification again."""
+    report = VerificationReport(kind="status_list")
+    _check_validity(dict(listed), report, ctx)
+    if report.failures:
+        return False
+    proofs = listed.get("proof")
+    for proof in proofs if isinstance(proofs, list) else [proofs]:
+        if not isinstance(proof, Mapping):
+            return False
+        if "created" in proof:
+            created = parse_datetime(proof["created"])
+            if created is None or created > ctx.now + DEFAULT_CLOCK_SKEW:
+                return False
+        if "expires" in proof:
+            expires = parse_datetime(proof["expires"])
+            if expires is None or expires <= ctx.now:
+                return False
+    return True
 
 
 # --------------------------------------------------------------------------- presentations
