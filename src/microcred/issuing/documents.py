@@ -4,6 +4,10 @@ URLs from the database, without any network: status lists
 (``<base>/orgs/<slug>/did.json``, also under ``https://`` as did:web resolution asks) and
 hosted credentials (``<base>/credentials/<uuid>``). Everything else goes to ``fallback``
 (e.g. :class:`microcred.verification.fetching.HttpsFetcher`) or is refused.
+
+One instance serves one request (one session): organisations are looked up once per
+instance, and a status list costs one query that reads the signed JSON already stored
+(it is signed again only when its bits changed since, see :mod:`microcred.issuing.status`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from microcred.credentials.documents import Fetcher
 from microcred.credentials.errors import FetchError
 from microcred.issuing import service
 from microcred.issuing import status as status_lists
+from microcred.issuing.models import StatusList
 from microcred.issuing.types import STATUS_PURPOSES
 
 __all__ = ["LocalDocuments"]
@@ -58,6 +63,7 @@ class LocalDocuments:
         self._base_url = base_url.rstrip("/")
         self._master_key = master_key
         self._fallback = fallback
+        self._organisations: dict[str, Organisation | None] = {}
 
     def _local_path(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -80,12 +86,36 @@ class LocalDocuments:
         return data
 
     def _organisation(self, slug: str) -> Organisation | None:
-        return self._session.scalar(select(Organisation).where(Organisation.slug == slug))
+        if slug not in self._organisations:
+            self._organisations[slug] = self._session.scalar(
+                select(Organisation).where(Organisation.slug == slug)
+            )
+        return self._organisations[slug]
+
+    def _stored_list(self, slug: str, purpose: str, sequence: int) -> str | None:
+        """The stored signed list when it shows the list's current bits (one query)."""
+        row = self._session.execute(
+            select(StatusList.signed_json, StatusList.signed_version, StatusList.version)
+            .join(Organisation, Organisation.id == StatusList.organisation_id)
+            .where(
+                Organisation.slug == slug,
+                StatusList.purpose == purpose,
+                StatusList.sequence == sequence,
+            )
+        ).one_or_none()
+        if row is None or row.signed_json is None or row.signed_version != row.version:
+            return None
+        return str(row.signed_json)
 
     def _answer(self, segments: list[str]) -> bytes | None:
         if len(segments) == 4 and segments[0] == "status" and segments[2] in STATUS_PURPOSES:
+            if not (segments[3].isascii() and segments[3].isdigit() and len(segments[3]) <= 9):
+                return None
+            stored = self._stored_list(segments[1], segments[2], int(segments[3]))
+            if stored is not None:
+                return stored.encode("utf-8")
             org = self._organisation(segments[1])
-            if org is None or not segments[3].isdigit():
+            if org is None:
                 return None
             found = org
             text = status_lists.served_list(

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import microcred
 from microcred.config import Settings
+from microcred.credentials.status import MemoryStatusListCache
 from microcred.jobs import InProcessRunner, ProcrastinateRunner
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
@@ -95,6 +96,9 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    # Status lists that already passed verification, by the hash of their exact bytes
+    # (VC API verify endpoints; see microcred.credentials.status.cache).
+    app.state.status_list_cache = MemoryStatusListCache()
     install_problem_handlers(app)
     app.add_middleware(
         BodySizeLimit,

@@ -8,6 +8,15 @@
   else over HTTPS (:class:`~microcred.verification.fetching.HttpsFetcher`) when
   ``MICROCRED_ALLOW_NETWORK`` is on. 200 when verified, 400 with the report when not.
 * ``POST /credentials/status`` — bearer token with scope ``revoke``; ``updateStatus``.
+
+The two verify endpoints are ``async def`` and verify inline, on the event loop, with no
+thread-pool hop: verification is CPU-bound, so threads would only contend for the GIL
+(run one uvicorn worker per core). With ``MICROCRED_ALLOW_NETWORK`` on, foreign documents
+may be fetched over HTTPS, so verification then runs in the thread pool instead. The
+database session, settings and rate limit are taken from ``app.state`` directly (the same
+objects the ``DbSession``/``AppSettings`` dependencies use), and status lists that
+already passed verification are remembered in the app's ``status_list_cache`` (by the
+hash of their exact bytes; credentials never).
 """
 
 from __future__ import annotations
@@ -15,18 +24,27 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request, Response, status
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from microcred.accounts.types import Principal as PrincipalType
+from microcred.config import Settings
 from microcred.credentials.report import CheckStatus, VerificationReport
+from microcred.credentials.status import StatusListCache
 from microcred.credentials.verify import verify
 from microcred.errors import InvalidInput
 from microcred.issuing import service
 from microcred.issuing.errors import AwardNotFound
 from microcred.web.api.issuing import local_fetcher
 from microcred.web.api.quality import trust_checks
-from microcred.web.deps import AppSettings, DbSession, MasterKey, require_scopes
+from microcred.web.deps import (
+    AppSettings,
+    DbSession,
+    MasterKey,
+    master_key_bytes,
+    require_scopes,
+)
 from microcred.web.ratelimit import rate_limited
 from microcred.web.schemas.vcapi import (
     IssueRequest,
@@ -40,7 +58,15 @@ from microcred.web.schemas.vcapi import (
 __all__ = ["router"]
 
 router = APIRouter(tags=["vc-api"])
-_verify_limit = [Depends(rate_limited("verify"))]
+_check_verify_limit = rate_limited("verify")
+
+
+async def _verify_limit_check(request: Request) -> None:
+    """The ``verify`` rate limit, run on the event loop (an in-memory check)."""
+    _check_verify_limit(request)
+
+
+_verify_limit = [Depends(_verify_limit_check)]
 
 Issuer = Annotated[PrincipalType, Depends(require_scopes("issue"))]
 Revoker = Annotated[PrincipalType, Depends(require_scopes("revoke"))]
@@ -71,7 +97,7 @@ def issue_credential(
     return IssueResponse(verifiableCredential=json.loads(award.credential_json))
 
 
-def _response(report: VerificationReport) -> JSONResponse:
+def _response(report: VerificationReport) -> Response:
     failures = report.failures
     for nested in report.credentials:
         failures = [*failures, *nested.failures]
@@ -86,22 +112,50 @@ def _response(report: VerificationReport) -> JSONResponse:
         errors=[f"{c.name}: {c.message}" for c in failures],
         report=report.to_json(),
     )
-    return JSONResponse(body.model_dump(), status_code=200 if report.verified else 400)
+    return Response(
+        body.model_dump_json(),
+        media_type="application/json",
+        status_code=200 if report.verified else 400,
+    )
 
 
 def _verify(
     document: dict[str, Any] | str,
     *,
-    db: DbSession,
-    settings: AppSettings,
-    master_key: bytes,
+    request: Request,
     challenge: str | None,
     domain: str | None,
-) -> JSONResponse:
-    fetcher = local_fetcher(db, settings, master_key)
-    report = verify(document, fetcher=fetcher, challenge=challenge, domain=domain)
-    trust_checks(report, db, settings, fetcher)
-    return _response(report)
+) -> Response:
+    """Verify with a request-scoped session (committed at the end, rolled back on error,
+    like ``DbSession``), then add the trust checks."""
+    state = request.app.state
+    settings: Settings = state.settings
+    cache: StatusListCache | None = getattr(state, "status_list_cache", None)
+    factory: sessionmaker[Session] = state.session_factory
+    with factory() as db, db.begin():
+        fetcher = local_fetcher(db, settings, master_key_bytes(settings))
+        report = verify(
+            document, fetcher=fetcher, challenge=challenge, domain=domain, status_cache=cache
+        )
+        trust_checks(report, db, settings, fetcher)
+        return _response(report)
+
+
+async def _run(
+    document: dict[str, Any] | str,
+    *,
+    request: Request,
+    challenge: str | None,
+    domain: str | None,
+) -> Response:
+    """Inline when every document comes from this app's database; in the thread pool when
+    network fetches are allowed (they may wait seconds and must not block the loop)."""
+    settings: Settings = request.app.state.settings
+    if settings.allow_network:
+        return await run_in_threadpool(
+            _verify, document, request=request, challenge=challenge, domain=domain
+        )
+    return _verify(document, request=request, challenge=challenge, domain=domain)
 
 
 @router.post(
@@ -110,17 +164,8 @@ def _verify(
     dependencies=_verify_limit,
     responses={400: {"description": "Not verified; the report says why"}},
 )
-def verify_credential(
-    body: VerifyRequest, db: DbSession, settings: AppSettings, master_key: MasterKey
-) -> Response:
-    return _verify(
-        body.verifiableCredential,
-        db=db,
-        settings=settings,
-        master_key=master_key,
-        challenge=None,
-        domain=None,
-    )
+async def verify_credential(body: VerifyRequest, request: Request) -> Response:
+    return await _run(body.verifiableCredential, request=request, challenge=None, domain=None)
 
 
 @router.post(
@@ -129,14 +174,10 @@ def verify_credential(
     dependencies=_verify_limit,
     responses={400: {"description": "Not verified; the report says why"}},
 )
-def verify_presentation(
-    body: VerifyPresentationRequest, db: DbSession, settings: AppSettings, master_key: MasterKey
-) -> Response:
-    return _verify(
+async def verify_presentation(body: VerifyPresentationRequest, request: Request) -> Response:
+    return await _run(
         body.verifiablePresentation,
-        db=db,
-        settings=settings,
-        master_key=master_key,
+        request=request,
         challenge=body.options.challenge,
         domain=body.options.domain,
     )

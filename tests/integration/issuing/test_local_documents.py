@@ -1,0 +1,151 @@
+"""LocalDocuments serves this app's status lists and DID documents from the database with
+little work: the stored signed list as is (one query), re-signed only after a change, the
+organisation looked up once per instance (both databases)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+from tests.support.issuing import BASE, MASTER, SYSTEM, make_issuer
+
+from microcred.accounts import service as accounts
+from microcred.credentials.errors import FetchError
+from microcred.credentials.status import Bitstring, MemoryStatusListCache
+from microcred.credentials.verify import verify
+from microcred.issuing import service
+from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.models import Award, StatusList
+
+
+@contextmanager
+def _statements(session: Session) -> Iterator[list[str]]:
+    seen: list[str] = []
+    connection = session.connection()
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+
+
+def _award(session: Session, slug: str = "acme") -> Award:
+    org, version = make_issuer(session, slug)
+    return service.award(
+        session,
+        organisation=org,
+        version=version,
+        actor=SYSTEM,
+        base_url=BASE,
+        master_key=MASTER,
+        recipient_email="ada@example.org",
+    )
+
+
+def _url(purpose: str, sequence: int | str = 1, slug: str = "acme") -> str:
+    return f"{BASE}/status/{slug}/{purpose}/{sequence}"
+
+
+def test_stored_list_is_served_as_is_with_one_query(session: Session) -> None:
+    award = _award(session)
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    first = documents.fetch(_url("revocation"))  # signs and stores the list
+    row = session.scalar(
+        select(StatusList).where(
+            StatusList.id == award.revocation_list_id,
+        )
+    )
+    assert row is not None and row.signed_json is not None
+    assert first == row.signed_json.encode("utf-8")
+    session.flush()
+    fresh = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    with _statements(session) as seen:
+        assert fresh.fetch(_url("revocation")) == first
+    assert len(seen) == 1, seen
+
+
+def test_a_change_is_served_at_once(session: Session) -> None:
+    award = _award(session)
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    before = documents.fetch(_url("revocation"))
+    service.revoke(session, award.id, reason=None, actor=SYSTEM, base_url=BASE, master_key=MASTER)
+    after = documents.fetch(_url("revocation"))
+    assert after != before
+    bits = Bitstring.decode(json.loads(after)["credentialSubject"]["encodedList"])
+    assert bits.set_indices() == [award.revocation_index]
+    # The re-signed list is now the stored one.
+    assert (
+        LocalDocuments(session, base_url=BASE, master_key=MASTER).fetch(_url("revocation")) == after
+    )
+
+
+def test_organisation_is_looked_up_once_per_instance(session: Session) -> None:
+    _award(session)
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    # Lists not signed yet: each is rendered, with the organisation loaded once.
+    with _statements(session) as seen:
+        documents.fetch(_url("revocation"))
+        documents.fetch(_url("suspension"))
+    organisation_reads = [s for s in seen if "FROM organisations" in s and "status" not in s]
+    assert len(organisation_reads) == 1, organisation_reads
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        _url("revocation", 9),
+        _url("revocation", "²"),
+        _url("revocation", "1" * 30),
+        _url("revocation", "x"),
+        _url("nonsense"),
+        _url("revocation", 1, "nobody"),
+        f"{BASE}/orgs/nobody/did.json",
+    ],
+)
+def test_unknown_documents_are_fetch_errors(session: Session, url: str) -> None:
+    _award(session)
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    with pytest.raises(FetchError):
+        documents.fetch(url)
+
+
+def test_did_web_document_is_served(session: Session) -> None:
+    org = accounts.create_organisation(
+        session,
+        slug="webby",
+        name="Webby",
+        base_url=BASE,
+        did_method="web",
+        master_key=MASTER,
+        actor=SYSTEM,
+    )
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    first = json.loads(documents.fetch(f"{BASE}/orgs/webby/did.json"))
+    assert first["id"] == org.did
+    assert json.loads(documents.fetch(f"{BASE}/orgs/webby/did.json")) == first
+
+
+def test_verify_with_a_cache_sees_a_revocation_at_once(session: Session) -> None:
+    award = _award(session)
+    cache = MemoryStatusListCache()
+    credential = json.loads(award.credential_json)
+
+    def check() -> Any:
+        fetcher = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+        return verify(credential, fetcher=fetcher, status_cache=cache)
+
+    assert check().verified
+    assert check().verified  # cached lists
+    service.revoke(session, award.id, reason=None, actor=SYSTEM, base_url=BASE, master_key=MASTER)
+    report = check()
+    assert not report.verified
+    assert [c.code for c in report.failures] == ["revoked"]
