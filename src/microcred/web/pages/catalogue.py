@@ -30,6 +30,7 @@ from microcred.catalogue.types import DELIVERY_MODES, PACES
 from microcred.errors import InvalidInput
 from microcred.quality.endorsements import endorsements_of_definition
 from microcred.web.deps import AppSettings, DbSession
+from microcred.web.pages.dashboard_pathways import awarding_pathways
 from microcred.web.pages.rendering import page_router, render
 
 __all__ = ["PAGE_SIZE", "CatalogueForm", "parse_form", "published_skills", "router"]
@@ -228,5 +229,6 @@ def definition_page(
             ),
             "profile_url": f"/orgs/{organisation.slug}/profile",
             "endorsements": endorsements_of_definition(db, organisation, slug[:64]),
+            "stack_pathways": awarding_pathways(db, version.definition),
         },
     )
