@@ -6,7 +6,8 @@ awards, real status lists). Then, on every core of the machine:
 
 1. in-process rate: one process per core, each verifying its own share of the
    credentials the way the endpoint does (JSON text -> ``verify()`` with the app's local
-   fetcher, a new database session per credential), for a few seconds;
+   fetcher, a new database session per credential, and one status-list cache per process
+   like the app's), for a few seconds;
 2. HTTP rate: the app served by ``uvicorn --workers <cores>`` on 127.0.0.1, loaded by a
    separate process: an asyncio generator with 32 keep-alive HTTP/1.1 connections, each
    sending the next credential as soon as its previous answer arrived (so at most 32
@@ -15,7 +16,9 @@ awards, real status lists). Then, on every core of the machine:
 
 Every request carries a different credential (the pool is sized from the in-process
 rate; if the load still exhausts it, it starts over and the note says how many requests
-repeated one). Nothing caches verification results. The rate limiter is set out of the
+repeated one). No credential's verification is cached; only status lists whose exact
+bytes already passed verification are (in both the server and the reference, see
+``microcred.credentials.status.cache``). The rate limiter is set out of the
 way (``MICROCRED_RATE_LIMIT_PER_MINUTE``), since all clients share one address.
 """
 
@@ -49,6 +52,7 @@ from benchmarks.rows import Config, Row
 from microcred.accounts import service as accounts
 from microcred.accounts.types import Actor
 from microcred.catalogue import service as catalogue
+from microcred.credentials.status import MemoryStatusListCache
 from microcred.credentials.verify import verify
 from microcred.issuing import bulk
 from microcred.issuing.documents import LocalDocuments
@@ -117,6 +121,7 @@ def _inprocess_worker(args: tuple[str, str, int, int, float]) -> tuple[int, floa
     factory = session_factory(engine)
     with Path(path).open(encoding="utf-8") as handle:
         bodies = [line for i, line in enumerate(handle) if i % shares == share]
+    cache = MemoryStatusListCache()
     done = failed = 0
     started = time.perf_counter()
     deadline = started + seconds
@@ -126,7 +131,7 @@ def _inprocess_worker(args: tuple[str, str, int, int, float]) -> tuple[int, floa
         with factory() as session:
             document = json.loads(body)["verifiableCredential"]
             fetcher = LocalDocuments(session, base_url=BASE, master_key=MASTER.encode())
-            report = verify(document, fetcher=fetcher)
+            report = verify(document, fetcher=fetcher, status_cache=cache)
             session.commit()
         done += 1
         failed += not report.verified

@@ -6,8 +6,11 @@ hosted credentials (``<base>/credentials/<uuid>``). Everything else goes to ``fa
 (e.g. :class:`microcred.verification.fetching.HttpsFetcher`) or is refused.
 
 One instance serves one request (one session): organisations are looked up once per
-instance, and a status list costs one query that reads the signed JSON already stored
-(it is signed again only when its bits changed since, see :mod:`microcred.issuing.status`).
+instance, and status lists are read as the signed JSON already stored (signed again only
+when their bits changed since, see :mod:`microcred.issuing.status`). A credential points
+at a revocation and a suspension list of the same sequence number, so one query reads
+both; the one not asked for is kept for this instance's next fetch of it (once: any later
+fetch of the same URL queries again).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ class LocalDocuments:
         self._master_key = master_key
         self._fallback = fallback
         self._organisations: dict[str, Organisation | None] = {}
+        self._prefetched: dict[tuple[str, str, int], str] = {}
 
     def _local_path(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -93,19 +97,30 @@ class LocalDocuments:
         return self._organisations[slug]
 
     def _stored_list(self, slug: str, purpose: str, sequence: int) -> str | None:
-        """The stored signed list when it shows the list's current bits (one query)."""
-        row = self._session.execute(
-            select(StatusList.signed_json, StatusList.signed_version, StatusList.version)
-            .join(Organisation, Organisation.id == StatusList.organisation_id)
-            .where(
-                Organisation.slug == slug,
-                StatusList.purpose == purpose,
-                StatusList.sequence == sequence,
+        """The stored signed list when it shows the list's current bits (one query for the
+        lists of every purpose with this sequence number), else None."""
+        prefetched = self._prefetched.pop((slug, purpose, sequence), None)
+        if prefetched is not None:
+            return prefetched
+        rows = self._session.execute(
+            select(
+                StatusList.purpose,
+                StatusList.signed_json,
+                StatusList.signed_version,
+                StatusList.version,
             )
-        ).one_or_none()
-        if row is None or row.signed_json is None or row.signed_version != row.version:
-            return None
-        return str(row.signed_json)
+            .join(Organisation, Organisation.id == StatusList.organisation_id)
+            .where(Organisation.slug == slug, StatusList.sequence == sequence)
+        ).all()
+        found = None
+        for row in rows:
+            if row.signed_json is None or row.signed_version != row.version:
+                continue
+            if row.purpose == purpose:
+                found = str(row.signed_json)
+            else:
+                self._prefetched[(slug, row.purpose, sequence)] = str(row.signed_json)
+        return found
 
     def _answer(self, segments: list[str]) -> bytes | None:
         if len(segments) == 4 and segments[0] == "status" and segments[2] in STATUS_PURPOSES:

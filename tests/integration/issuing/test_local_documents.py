@@ -73,6 +73,21 @@ def test_stored_list_is_served_as_is_with_one_query(session: Session) -> None:
     assert len(seen) == 1, seen
 
 
+def test_both_lists_of_a_credential_cost_one_query(session: Session) -> None:
+    _award(session)
+    documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    revocation = documents.fetch(_url("revocation"))
+    suspension = documents.fetch(_url("suspension"))
+    session.flush()
+    fresh = LocalDocuments(session, base_url=BASE, master_key=MASTER)
+    with _statements(session) as seen:
+        assert fresh.fetch(_url("suspension")) == suspension
+        assert fresh.fetch(_url("revocation")) == revocation
+        # Kept once only: a second fetch of the same URL reads the database again.
+        assert fresh.fetch(_url("revocation")) == revocation
+    assert len(seen) == 2, seen
+
+
 def test_a_change_is_served_at_once(session: Session) -> None:
     award = _award(session)
     documents = LocalDocuments(session, base_url=BASE, master_key=MASTER)
