@@ -81,7 +81,7 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _wait_group_gone(pgid: int, timeout: float = 15.0) -> bool:
+def _wait_group_gone(pgid: int, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not _group_alive(pgid):
@@ -116,11 +116,11 @@ def _run(
     )
     try:
         if kill_at is None:
-            out, err = process.communicate(timeout=120)
+            out, err = process.communicate(timeout=300)
             assert process.returncode == 0, err.decode()[-3000:]
             assert b"0 failed, 0 pending" in out, out
             return process.returncode
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 _out, err = process.communicate()
