@@ -339,8 +339,9 @@ def run(config: Config) -> list[Row]:
         _export(db, path)
         inproc_seconds = 2.0 if config.quick else 5.0
         inproc, inproc_failed = _inprocess_rate(db, path, cores, inproc_seconds)
-        # Enough distinct credentials for the whole load at the in-process rate.
-        needed = int(inproc * (seconds + WARMUP_SECONDS) * 1.05)
+        # Enough distinct credentials for the whole load at the in-process rate (at least
+        # 400/s: on a shared machine the short in-process run can come out low).
+        needed = int(max(inproc, 400.0) * (seconds + WARMUP_SECONDS) * 1.05)
         if needed > first:
             _issue(db, min(needed, 200_000) - first, first)
         total = _export(db, path)
