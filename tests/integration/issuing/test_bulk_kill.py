@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -65,6 +66,20 @@ def own_database(engine: Engine, tmp_path: Path) -> Iterator[tuple[Engine, str]]
 
 
 def _awards(db: Engine, org_id: int) -> int:
+    if db.dialect.name == "sqlite":
+        # A plain autocommit reader: in WAL mode it never waits for the writer, so polling
+        # sees the count as it grows (the engine's BEGIN IMMEDIATE would queue behind the
+        # command's transactions and could miss the kill threshold entirely).
+        path = db.url.database
+        assert path is not None
+        reader = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            row = reader.execute(
+                "SELECT count(*) FROM awards WHERE organisation_id = ?", (org_id,)
+            ).fetchone()
+        finally:
+            reader.close()
+        return int(row[0])
     with db.connect() as conn:
         return int(
             conn.execute(
