@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import STANDARDS_DIR
 from microcred.credentials.schemas import OB3_ACHIEVEMENT_CREDENTIAL, VC2_CREDENTIAL, validate
 from microcred.credentials.schemas.validation import _fast_valid, _fast_validator, _validator
 
 NAME = OB3_ACHIEVEMENT_CREDENTIAL
-STANDARDS = Path(__file__).resolve().parents[4].parent / "shared" / "standards"
+STANDARDS = STANDARDS_DIR
 
 
 def _vectors(standards_dir: Path) -> list[tuple[str, Any]]:
