@@ -25,6 +25,7 @@ __all__ = [
     "credential_problems",
     "is_date_time_stamp",
     "is_url",
+    "issuer_id",
     "presentation_problems",
 ]
 
@@ -66,6 +67,14 @@ def _parses(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The issuer's id: ``issuer`` as a string or ``issuer.id`` (VC DM 2.0 section 4.7);
+    None when absent or empty."""
+    issuer = document.get("issuer")
+    ident = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    return ident if isinstance(ident, str) and ident else None
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -404,7 +404,7 @@ def _check_issuer_key(
 ) -> None:
     """The issuer controls the key of at least one verified proof (in a proof set or chain
     other parties, an endorser or a notary say, may add proofs of their own)."""
-    issuer = _issuer_id(doc)
+    issuer = datamodel.issuer_id(doc)
     candidates = [m for m in ([methods] if isinstance(methods, str) else methods or []) if m]
     if not candidates or issuer is None:
         report.add(Check.skipped("issuer_key", "no_key", "No verified key to attribute."))
@@ -445,8 +445,8 @@ def _check_issuer_key(
 def _check_validity(doc: dict[str, Any], report: VerificationReport, ctx: _Context) -> None:
     start_name = "validFrom" if "validFrom" in doc else "issuanceDate"
     end_name = "validUntil" if "validUntil" in doc else "expirationDate"
-    start = _parse_datetime(doc.get(start_name))
-    end = _parse_datetime(doc.get(end_name))
+    start = parse_datetime(doc.get(start_name))
+    end = parse_datetime(doc.get(end_name))
     now = ctx.now
     if start is not None and start - CLOCK_SKEW > now:
         report.add(
@@ -512,7 +512,7 @@ def _check_status(doc: dict[str, Any], report: VerificationReport, ctx: _Context
             cache.put(key)
         return verified
 
-    issuer = _issuer_id(doc)
+    issuer = datamodel.issuer_id(doc)
     for result in status.check_status(
         doc, fetch_list, verify_list=verify_list, issuer_id=issuer, now=ctx.now
     ):
@@ -680,32 +680,6 @@ def _types(doc: Mapping[str, Any]) -> list[str]:
     if isinstance(value, list):
         return [t for t in value if isinstance(t, str)]
     return []
-
-
-def _issuer_id(doc: Mapping[str, Any]) -> str | None:
-    issuer = doc.get("issuer")
-    if isinstance(issuer, str) and issuer:
-        return issuer
-    if isinstance(issuer, dict) and isinstance(issuer.get("id"), str) and issuer["id"]:
-        return str(issuer["id"])
-    return None
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        # XML Schema dateTime without a zone: VC 2.0 says treat as UTC is not guaranteed;
-        # we read it as UTC so that the check is deterministic.
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _fmt(moment: datetime | None) -> str:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from microcred.credentials.datamodel import issuer_id
 from microcred.credentials.dids import VerificationMethod
 from microcred.credentials.documents import MAX_DOCUMENT_BYTES
 from microcred.credentials.errors import (
@@ -200,15 +201,6 @@ def decode_jwt(token: str) -> JwtParts:
 # -- issuing ----------------------------------------------------------------------------
 
 
-def _issuer_id(credential: Mapping[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, Mapping) and isinstance(issuer.get("id"), str):
-        return str(issuer["id"])
-    return None
-
-
 def _subject_id(credential: Mapping[str, Any]) -> str | None:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list) and subject:
@@ -251,7 +243,7 @@ def issue_jwt(
         raise ProofError(
             "Give exactly one of kid= (the key's URL) or embed_jwk=True for the JWT header."
         )
-    issuer = _issuer_id(credential)
+    issuer = issuer_id(credential)
     if issuer is None:
         raise ProofError("The credential needs an issuer id to become the JWT's iss claim.")
 
@@ -442,7 +434,7 @@ def _check_claims(payload: Mapping[str, Any], credential: Mapping[str, Any]) -> 
     start = credential.get("validFrom", credential.get("issuanceDate"))
     end = credential.get("validUntil", credential.get("expirationDate"))
     pairs: list[tuple[str, Any, Any]] = [
-        ("iss", payload.get("iss"), _issuer_id(credential)),
+        ("iss", payload.get("iss"), issuer_id(credential)),
         ("sub", payload.get("sub"), _subject_id(credential)),
         ("jti", payload.get("jti"), credential.get("id")),
         ("nbf", payload.get("nbf"), None if start is None else _numeric_date(start)),

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from microcred.credentials.datamodel import issuer_id
 from microcred.credentials.errors import StatusListError
 from microcred.credentials.status.bitstring import MIN_BITS, Bitstring
 from microcred.errors import MicrocredError
@@ -111,14 +112,8 @@ def status_entries(credential: Mapping[str, Any]) -> list[Any]:
 
 
 def credential_issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The issuer id: ``issuer`` as a string or ``issuer.id`` (VC 2.0 §4.7)."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, Mapping):
-        ident = issuer.get("id")
-        return ident if isinstance(ident, str) else None
-    return None
+    """The issuer id (VC 2.0 §4.7); see :func:`microcred.credentials.datamodel.issuer_id`."""
+    return issuer_id(document)
 
 
 def check_status(
