@@ -47,6 +47,7 @@ from microcred.talent.types import (
     TalentQuery,
 )
 from microcred.wallet import sharing
+from microcred.wallet.facts import parse_datetime
 from microcred.wallet.models import Profile, WalletItem
 
 __all__ = [
@@ -154,16 +155,6 @@ def _platform(session: Session, query: TalentQuery, now: datetime) -> list[_Foun
     return found
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -220,8 +211,8 @@ def read_imported(text: str) -> _Imported | None:
     return _Imported(
         skills=frozenset(skills),
         eqf_level=level,
-        issued_at=_parse_time(doc.get("validFrom") or doc.get("issuanceDate")),
-        valid_until=_parse_time(doc.get("validUntil") or doc.get("expirationDate")),
+        issued_at=parse_datetime(doc.get("validFrom") or doc.get("issuanceDate")),
+        valid_until=parse_datetime(doc.get("validUntil") or doc.get("expirationDate")),
         issuer_id=issuer_id if isinstance(issuer_id, str) else None,
         title=_text(achievement.get("name")) or _text(doc.get("name")),
         issuer_name=issuer_name,
