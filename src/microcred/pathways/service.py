@@ -17,7 +17,7 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -160,14 +160,21 @@ def _stack_definition(session: Session, organisation: Organisation, slug: str) -
 # -- pathways ------------------------------------------------------------------------------
 
 
-def get_pathway(session: Session, organisation: Organisation, slug: str) -> Pathway:
-    found = (
-        None
-        if "\x00" in slug
-        else session.scalar(
-            select(Pathway).where(Pathway.organisation_id == organisation.id, Pathway.slug == slug)
-        )
+_Slugged = TypeVar("_Slugged", Pathway, Programme)
+
+
+def _find_by_slug(
+    session: Session, model: type[_Slugged], organisation: Organisation, slug: str
+) -> _Slugged | None:
+    if "\x00" in slug:
+        return None
+    return session.scalar(
+        select(model).where(model.organisation_id == organisation.id, model.slug == slug)
     )
+
+
+def get_pathway(session: Session, organisation: Organisation, slug: str) -> Pathway:
+    found = _find_by_slug(session, Pathway, organisation, slug)
     if found is None:
         raise PathwayNotFound(
             f"{organisation.slug!r} has no pathway {slug!r}; list them with "
@@ -369,15 +376,7 @@ def _items(session: Session, items: Sequence[ProgrammeItemInput]) -> list[tuple[
 
 
 def get_programme(session: Session, organisation: Organisation, slug: str) -> Programme:
-    found = (
-        None
-        if "\x00" in slug
-        else session.scalar(
-            select(Programme).where(
-                Programme.organisation_id == organisation.id, Programme.slug == slug
-            )
-        )
-    )
+    found = _find_by_slug(session, Programme, organisation, slug)
     if found is None:
         raise ProgrammeNotFound(
             f"{organisation.slug!r} has no programme {slug!r}; list them with "

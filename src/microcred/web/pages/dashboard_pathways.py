@@ -317,6 +317,20 @@ def _rules_json(text: str) -> Any:
         raise _BadJson("The rules are not valid JSON (or nest far too deeply).") from None
 
 
+def _text_error_field(exc: InvalidInput | NotFound | Conflict) -> str | None:
+    """The shared title/description/slug field an input error belongs to, if any."""
+    code = exc.code or ""
+    return (
+        "title"
+        if "title" in code
+        else "description"
+        if "description" in code
+        else "slug"
+        if "slug" in code or isinstance(exc, Conflict)
+        else None
+    )
+
+
 def _submit_pathway(
     request: Request, page: OrgPage, db: Session, form: CheckedForm, pathway: Pathway | None
 ) -> Response:
@@ -381,13 +395,7 @@ def _submit_pathway(
             if isinstance(exc, _BadJson)
             else "definition"
             if "definition" in code or isinstance(exc, NotFound)
-            else "title"
-            if "title" in code
-            else "description"
-            if "description" in code
-            else "slug"
-            if "slug" in code or isinstance(exc, Conflict)
-            else None
+            else _text_error_field(exc)
         )
         return _pathway_form(
             request,
@@ -681,16 +689,9 @@ def _submit_programme(
                     items=None if keep_items else items,
                 )
     except (InvalidInput, NotFound, Conflict) as exc:
-        code = exc.code or ""
         return again(
             error=f"Nothing was saved: {exc.message}",
-            error_field="title"
-            if "title" in code
-            else "description"
-            if "description" in code
-            else "slug"
-            if "slug" in code or isinstance(exc, Conflict)
-            else None,
+            error_field=_text_error_field(exc),
             status_code=422,
         )
     done = "programme_created" if programme is None else "programme_saved"

@@ -10,6 +10,7 @@ last owner, ``keys.rotate_key``, ``tokens.create_token``/``revoke_token``), each
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Final
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from microcred.accounts import keys as org_keys
 from microcred.accounts import service as accounts
 from microcred.accounts import tokens as api_tokens
+from microcred.accounts.models import User
 from microcred.accounts.types import ORG_ROLES, SCOPES
 from microcred.audit import service as audit
 from microcred.config import Settings
@@ -93,6 +95,14 @@ def settings_page(
     return _settings_page(request, page, db, settings)
 
 
+def _known_user(db: Session, email: str, missing: Callable[[], NotFound]) -> User:
+    """The user with ``email``, or raise ``missing()`` when it is blank or unknown."""
+    member = accounts.get_user_by_email(db, email) if email else None
+    check(member is not None, missing())
+    assert member is not None
+    return member
+
+
 @router.post("/dashboard/{org}/settings/members")
 def member_add(
     request: Request,
@@ -107,15 +117,14 @@ def member_add(
     email = form_text(form, "email", 320)
     role = form_text(form, "role", 20)
     try:
-        member = accounts.get_user_by_email(db, email) if email else None
-        check(
-            member is not None,
-            NotFound(
+        member = _known_user(
+            db,
+            email,
+            lambda: NotFound(
                 f"No user {email[:320]!r}; ask them to sign up first, then add them.",
                 code="user_not_found",
             ),
         )
-        assert member is not None
         with db.begin_nested():
             accounts.add_member(
                 db,
@@ -144,12 +153,11 @@ def member_remove(
     page.require(db, "member.manage")
     email = form_text(form, "email", 320)
     try:
-        member = accounts.get_user_by_email(db, email) if email else None
-        check(
-            member is not None,
-            NotFound(f"{email[:320]!r} is not a member.", code="member_not_found"),
+        member = _known_user(
+            db,
+            email,
+            lambda: NotFound(f"{email[:320]!r} is not a member.", code="member_not_found"),
         )
-        assert member is not None
         with db.begin_nested():
             accounts.remove_member(
                 db, organisation=page.organisation, user=member, actor=page.principal.actor
