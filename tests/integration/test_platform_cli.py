@@ -217,3 +217,97 @@ def test_provider_to_verification_through_the_cli(
     # The good ones alone: exit 0.
     good = [path for path, cid in files.items() if cid != revoked][:3]
     cli(capsys, "credential", "verify", *good, "--offline", *document_args)
+
+
+def test_demo_and_domain_commands_through_the_cli(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`microcred demo` twice changes nothing; the trust, pathways and assessment command
+    groups work on the demo data (issue 5: "through API, CLI and pages")."""
+    cli(capsys, "db", "upgrade")
+    first = cli(capsys, "demo")
+    assert "Demo data loaded" in first
+    assert "nothing changed" in cli(capsys, "demo")
+
+    accredited = cli(capsys, "trust", "list")
+    assert "northbridge-university by european-qa-agency" in accredited
+    assert "skillforge-academy" not in accredited
+    registry_file = tmp_path / "registry.json"
+    cli(capsys, "trust", "export", "--out", str(registry_file))
+    registry = json.loads(registry_file.read_text())
+    assert [e["issuer"] for e in registry["entries"]] == [
+        "did:web:issuers.example.org:orgs:northbridge-university"
+    ]
+
+    assert "northbridge-university/data-foundations" in cli(capsys, "pathways", "list")
+    assert "0 awarded" in cli(capsys, "pathways", "evaluate")  # already awarded by the demo
+
+    queue = cli(
+        capsys,
+        "assessment",
+        "queue",
+        "--org",
+        "skillforge-academy",
+        "--as",
+        "owner@skillforge.example",
+    )
+    assert "chloe@learners.example" in queue
+    # Another organisation's owner cannot read Skillforge's queue.
+    cli(
+        capsys,
+        "assessment",
+        "queue",
+        "--org",
+        "skillforge-academy",
+        "--as",
+        "registrar@northbridge.example",
+        expect=2,
+    )
+
+
+def test_serve_and_worker_commands(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`microcred serve` answers on the port it was given; `microcred worker --once` does the
+    pending work (none here) and exits."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    cli(capsys, "db", "upgrade")
+    cli(capsys, "worker", "--once")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "microcred"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "microcred serve did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

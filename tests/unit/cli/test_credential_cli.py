@@ -399,3 +399,30 @@ def test_demo_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "VERIFIED" in out and "NOT VERIFIED" in out
     assert (tmp_path / "credential.json").exists()
+
+
+def test_verify_presentation_with_challenge_and_domain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from microcred.credentials import proofs
+    from microcred.credentials.keys import KeyFile, KeyPair
+
+    holder = KeyFile.for_key(KeyPair.generate("Ed25519", seed=bytes(range(32))))
+    vp = proofs.sign(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": holder.controller,
+        },
+        holder.key,
+        verification_method=holder.id,
+        proof_purpose="authentication",
+        challenge="c-42",
+        domain="employer.example",
+    )
+    path = _write(tmp_path, "vp.json", vp)
+    ok = ["credential", "verify", str(path), "--offline", "--domain", "employer.example"]
+    assert run([*ok, "--challenge", "c-42"], capsys)[0] == 0
+    code, out, _ = run([*ok, "--challenge", "replayed", "--json"], capsys)
+    assert code == 1
+    assert any(c["code"] == "challenge_mismatch" for c in json.loads(out)["checks"])
