@@ -14,16 +14,13 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from microcred.accounts import service as accounts
-from microcred.accounts.models import Organisation
+from microcred.catalogue import filters as catalogue_filters
 from microcred.catalogue import service as catalogue
 from microcred.catalogue.achievement import achievement_id
 from microcred.catalogue.completeness import completeness
 from microcred.catalogue.errors import SkillNotFound
-from microcred.catalogue.models import Definition, DefinitionSkill, DefinitionVersion, Skill
 from microcred.catalogue.search import CatalogueQuery, search_catalogue
 from microcred.catalogue.skills import ESCO_FRAMEWORK_SLUG
 from microcred.catalogue.types import DELIVERY_MODES, PACES
@@ -33,7 +30,7 @@ from microcred.web.deps import AppSettings, DbSession
 from microcred.web.pages.dashboard_pathways import awarding_pathways
 from microcred.web.pages.rendering import page_router, render
 
-__all__ = ["PAGE_SIZE", "CatalogueForm", "parse_form", "published_skills", "router"]
+__all__ = ["PAGE_SIZE", "CatalogueForm", "parse_form", "router"]
 
 router = page_router()
 
@@ -135,41 +132,6 @@ def parse_form(params: Any) -> CatalogueForm:
     return CatalogueForm(values=values, errors=errors, query=query, page=page)
 
 
-def published_skills(db: Session) -> list[Skill]:
-    """Skills that at least one published definition is aligned to, by label."""
-    used = (
-        select(DefinitionSkill.skill_id)
-        .join(DefinitionVersion, DefinitionVersion.id == DefinitionSkill.version_id)
-        .join(Definition, Definition.published_version_id == DefinitionVersion.id)
-        .where(DefinitionVersion.status == "published")
-        .distinct()
-    )
-    return list(db.scalars(select(Skill).where(Skill.id.in_(used)).order_by(Skill.label)).all())
-
-
-def _providers(db: Session) -> list[Organisation]:
-    with_published = select(Definition.organisation_id).where(
-        Definition.published_version_id.is_not(None)
-    )
-    return list(
-        db.scalars(
-            select(Organisation)
-            .where(Organisation.id.in_(with_published))
-            .order_by(Organisation.name)
-        ).all()
-    )
-
-
-def _languages(db: Session) -> list[str]:
-    rows = db.scalars(
-        select(DefinitionVersion.language)
-        .join(Definition, Definition.published_version_id == DefinitionVersion.id)
-        .where(DefinitionVersion.language.is_not(None))
-        .distinct()
-    ).all()
-    return sorted(str(row) for row in rows if row)
-
-
 @router.get("/catalogue", name="catalogue")
 def catalogue_page(request: Request, db: DbSession) -> HTMLResponse:
     form = parse_form(request.query_params)
@@ -195,9 +157,9 @@ def catalogue_page(request: Request, db: DbSession) -> HTMLResponse:
             "form": form,
             "results": results,
             "pages": pages,
-            "skills": published_skills(db),
-            "providers": _providers(db),
-            "languages": _languages(db),
+            "skills": catalogue_filters.published_skills(db),
+            "providers": catalogue_filters.providers_with_published(db),
+            "languages": catalogue_filters.published_languages(db),
             "modes": DELIVERY_MODES,
             "paces": PACES,
         },
