@@ -137,3 +137,37 @@ def test_script_in_text_fields_never_runs(page: Any, live_server: LiveServer) ->
     assert page.locator("header img").count() == 0
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_scanning_a_qr_code_opens_the_verification_of_its_link(
+    page: Any, live_server: LiveServer
+) -> None:
+    """The camera path of /verify: headless Chromium has neither a camera nor the
+    BarcodeDetector API, so the test gives the page both (a canvas stream as the camera, a
+    detector that "sees" the credential's link) and checks what our script does with them."""
+    link = live_server.demo.award.credential_id
+    fake_camera = """
+        (() => {
+          window.BarcodeDetector = class {
+            async detect() { return [{rawValue: LINK}]; }
+          };
+          const canvas = document.createElement("canvas");
+          canvas.width = 64; canvas.height = 64;
+          const paint = () => canvas.getContext("2d").fillRect(0, 0, 64, 64);
+          paint();
+          setInterval(paint, 50);
+          Object.defineProperty(navigator, "mediaDevices", {
+            value: {getUserMedia: async () => canvas.captureStream(10)},
+          });
+        })();
+    """
+    page.add_init_script(fake_camera.replace("LINK", json.dumps(link)))
+    page.goto(live_server.url + "/verify")
+    expect(page.get_by_text("To scan a QR code, use your phone's camera app")).to_be_hidden()
+    page.get_by_role("button", name="Start the camera").click()
+    expect(page.get_by_text("Verified: this credential is genuine and valid")).to_be_visible(
+        timeout=15_000
+    )
+    expect(page.get_by_text(f"We checked the address {link}.")).to_be_visible()
+    assert "/verify?url=" in page.url
+    assert page.errors == []
