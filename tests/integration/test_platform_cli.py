@@ -279,13 +279,23 @@ def test_serve_and_worker_commands(
     import httpx
 
     cli(capsys, "db", "upgrade")
-    cli(capsys, "worker", "--once")
+    command = str(Path(sys.executable).parent / "microcred")
+    # A process of its own, as an operator runs it (procrastinate's worker calls
+    # asyncio.run(), which an event loop left by browser tests in this pytest worker forbids).
+    worker = subprocess.run(
+        [command, "worker", "--once"],
+        check=False,
+        env=os.environ.copy(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr.decode()[-2000:]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "microcred"),
+            command,
             "serve",
             "--host",
             "127.0.0.1",
