@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, get_args
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,6 +19,7 @@ from microcred.credentials.errors import KeyFormatError
 
 __all__ = [
     "ALGORITHMS",
+    "ED25519_POINT_CACHE_SIZE",
     "MAX_RSA_BITS",
     "MIN_RSA_BITS",
     "Algorithm",
@@ -114,11 +116,25 @@ _P = 2**255 - 19
 _D = (-121665 * pow(121666, -1, _P)) % _P
 _SQRT_M1 = pow(2, (_P - 1) // 4, _P)
 
+#: How many distinct 32-byte strings :func:`ed25519_point_is_valid` remembers the answer
+#: for (least recently used first out): the check costs three modular exponentiations,
+#: and a verifier checks the same few issuer keys over and over.
+ED25519_POINT_CACHE_SIZE = 512
+
 
 def ed25519_point_is_valid(raw: bytes) -> bool:
-    """True when ``raw`` decodes to a point on edwards25519 (RFC 8032 section 5.1.3)."""
+    """True when ``raw`` decodes to a point on edwards25519 (RFC 8032 section 5.1.3).
+
+    The answer depends on the 32 bytes only, so it is remembered for the last
+    :data:`ED25519_POINT_CACHE_SIZE` inputs.
+    """
     if len(raw) != 32:
         return False
+    return _ed25519_point_is_valid(bytes(raw))
+
+
+@lru_cache(maxsize=ED25519_POINT_CACHE_SIZE)
+def _ed25519_point_is_valid(raw: bytes) -> bool:
     y = int.from_bytes(raw, "little")
     sign = y >> 255
     y &= (1 << 255) - 1

@@ -44,12 +44,13 @@ _RSA_BITS = 2048
 class KeyPair:
     """A private key and its :class:`PublicKey`; signs with the algorithm's standard scheme."""
 
-    __slots__ = ("_key", "_public")
+    __slots__ = ("_key", "_public", "_verification_method")
 
     def __init__(self, key: PrivateKeyObject) -> None:
         algorithm_of(key)  # validates curve / RSA size
         self._key = key
         self._public = PublicKey(key.public_key())
+        self._verification_method: str | None = None  # computed on first use
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -174,8 +175,12 @@ class KeyPair:
 
     @property
     def verification_method(self) -> str:
-        """The did:key verification method URL ``did:key:X#X`` (did:key section 3.1.2)."""
-        return f"{self.did_key}#{self._public.multibase}"
+        """The did:key verification method URL ``did:key:X#X`` (did:key section 3.1.2),
+        computed once per key pair (it is written into every proof signed by default)."""
+        found = self._verification_method
+        if found is None:
+            found = self._verification_method = f"{self.did_key}#{self._public.multibase}"
+        return found
 
     @property
     def cryptography_key(self) -> PrivateKeyObject:

@@ -7,6 +7,7 @@ A Multikey ``publicKeyMultibase`` is ``z`` + base58btc(multicodec prefix + raw k
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -28,7 +29,7 @@ from microcred.credentials.keys.algorithms import (
 from microcred.credentials.keys.jwk import public_key_from_jwk, public_key_to_jwk
 from microcred.credentials.keys.multibase import multibase_decode, multibase_encode
 
-__all__ = ["PUBLIC_CODECS", "PublicKey"]
+__all__ = ["MULTIBASE_CACHE_SIZE", "PUBLIC_CODECS", "PublicKey"]
 
 #: multicodec code of each algorithm's public key.
 PUBLIC_CODECS: dict[Algorithm, int] = {
@@ -39,6 +40,11 @@ PUBLIC_CODECS: dict[Algorithm, int] = {
 }
 _ALGORITHM_BY_CODEC: dict[int, Algorithm] = {code: alg for alg, code in PUBLIC_CODECS.items()}
 
+#: How many distinct ``publicKeyMultibase`` strings :meth:`PublicKey.from_multibase`
+#: remembers (least recently used first out). A verifier sees few issuer keys, each on
+#: many credentials; the bound keeps memory flat whatever it is sent.
+MULTIBASE_CACHE_SIZE = 512
+
 
 class PublicKey:
     """A verified-shape public key: Ed25519, ECDSA P-256 / P-384, or RSA (2048+ bits).
@@ -47,12 +53,13 @@ class PublicKey:
     :meth:`from_jwk`, :meth:`from_raw` or :meth:`from_cryptography`.
     """
 
-    __slots__ = ("_algorithm", "_key", "_raw")
+    __slots__ = ("_algorithm", "_key", "_multibase", "_raw")
 
     def __init__(self, key: PublicKeyObject) -> None:
         self._algorithm: Algorithm = algorithm_of(key)
         self._key = key
         self._raw = public_raw(key)
+        self._multibase: str | None = None  # computed on first use
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -66,7 +73,19 @@ class PublicKey:
 
     @classmethod
     def from_multibase(cls, value: str) -> PublicKey:
-        """Parse a Multikey ``publicKeyMultibase`` (``z6Mk...``, ``zDn...``, ``z82...``)."""
+        """Parse a Multikey ``publicKeyMultibase`` (``z6Mk...``, ``zDn...``, ``z82...``).
+
+        The result is a function of the string alone (decoding and the curve-point check
+        are pure), so the last :data:`MULTIBASE_CACHE_SIZE` keys parsed are remembered
+        and the same (immutable) :class:`PublicKey` is returned for them. Invalid values
+        are never remembered: they raise :class:`KeyFormatError` on every call.
+        """
+        if cls is PublicKey and type(value) is str:
+            return _from_multibase_cached(value)
+        return cls._parse_multibase(value)
+
+    @classmethod
+    def _parse_multibase(cls, value: str) -> PublicKey:
         data = multibase_decode(value)
         code, payload = multicodec.split_codec(data)
         algorithm = _ALGORITHM_BY_CODEC.get(code)
@@ -96,9 +115,12 @@ class PublicKey:
 
     @property
     def multibase(self) -> str:
-        """The Multikey ``publicKeyMultibase`` value."""
-        prefix = multicodec.encode_varint(PUBLIC_CODECS[self._algorithm])
-        return multibase_encode(prefix + self._raw)
+        """The Multikey ``publicKeyMultibase`` value (computed once per instance)."""
+        found = self._multibase
+        if found is None:
+            prefix = multicodec.encode_varint(PUBLIC_CODECS[self._algorithm])
+            found = self._multibase = multibase_encode(prefix + self._raw)
+        return found
 
     @property
     def cryptography_key(self) -> PublicKeyObject:
@@ -164,6 +186,13 @@ class PublicKey:
 
     def __repr__(self) -> str:
         return f"PublicKey({self._algorithm}, {_short(self.multibase)})"
+
+
+@lru_cache(maxsize=MULTIBASE_CACHE_SIZE)
+def _from_multibase_cached(value: str) -> PublicKey:
+    """:meth:`PublicKey.from_multibase`, remembered (``lru_cache`` is thread-safe and does
+    not remember calls that raise)."""
+    return PublicKey._parse_multibase(value)
 
 
 def _short(value: str) -> str:
