@@ -179,8 +179,9 @@ def _verify_credential(
     if not _check_well_formed(doc, report, presentation=False):
         return report
     contexts_ok = _check_contexts(doc, report, ctx)
+    dataset = None
     if contexts_ok:
-        _check_terms(doc, report, ctx)
+        dataset = _check_terms(doc, report, ctx)
     else:
         report.add(Check.skipped("terms", "contexts_unknown", "Skipped: a context is unknown."))
     _check_schema(doc, report)
@@ -201,7 +202,9 @@ def _verify_credential(
                 )
             )
     elif contexts_ok:
-        methods = _check_proofs(doc, report, ctx, purpose="assertionMethod", presentation=False)
+        methods = _check_proofs(
+            doc, report, ctx, purpose="assertionMethod", presentation=False, dataset=dataset
+        )
         if methods:
             _check_issuer_key(doc, report, ctx, methods)
     else:
@@ -280,13 +283,17 @@ def _check_contexts(doc: dict[str, Any], report: VerificationReport, ctx: _Conte
     return True
 
 
-def _check_terms(doc: dict[str, Any], report: VerificationReport, ctx: _Context) -> None:
+def _check_terms(
+    doc: dict[str, Any], report: VerificationReport, ctx: _Context
+) -> jsonld.CheckedDataset | None:
+    """Add the ``terms`` check; return the walked dataset of the unsecured document (the
+    proof check canonicalizes it instead of walking the document again), if any."""
     unsigned = {k: v for k, v in doc.items() if k != "proof"}
     try:
-        undefined = jsonld.undefined_terms(unsigned, loader=ctx.loader)
+        undefined, dataset = jsonld.undefined_terms_checked(unsigned, loader=ctx.loader)
     except InvalidInput as exc:
         report.add(Check.failed("terms", exc.code, f"The document is not valid JSON-LD: {exc}"))
-        return
+        return None
     if undefined:
         report.add(
             Check.failed(
@@ -297,8 +304,9 @@ def _check_terms(doc: dict[str, Any], report: VerificationReport, ctx: _Context)
                 terms=undefined,
             )
         )
-        return
+        return dataset
     report.add(Check.passed("terms", "terms_defined", "Every term and type is defined."))
+    return dataset
 
 
 def _check_schema(doc: dict[str, Any], report: VerificationReport) -> None:
@@ -339,8 +347,11 @@ def _check_proofs(
     *,
     purpose: str,
     presentation: bool,
+    dataset: jsonld.CheckedDataset | None = None,
 ) -> list[str]:
-    """Add one ``proof`` check per proof; return the keys of the passing proofs."""
+    """Add one ``proof`` check per proof; return the keys of the passing proofs.
+
+    ``dataset``: the unsecured document's dataset from the terms check, if any."""
     if not doc.get("proof"):
         report.add(
             Check.failed(
@@ -359,6 +370,7 @@ def _check_proofs(
         challenge=ctx.challenge if presentation else None,
         domain=ctx.domain if presentation else None,
         now=ctx.now,
+        dataset=dataset,
     )
     passing = [r for r in results if r.verified]
     methods: list[str] = []
@@ -555,8 +567,10 @@ def _verify_presentation(doc: dict[str, Any], ctx: _Context) -> VerificationRepo
         return report
     contexts_ok = _check_contexts(doc, report, ctx)
     if contexts_ok:
-        _check_terms(doc, report, ctx)
-        methods = _check_proofs(doc, report, ctx, purpose="authentication", presentation=True)
+        dataset = _check_terms(doc, report, ctx)
+        methods = _check_proofs(
+            doc, report, ctx, purpose="authentication", presentation=True, dataset=dataset
+        )
         holder = doc.get("holder")
         holder_id = holder.get("id") if isinstance(holder, dict) else holder
         if not methods:

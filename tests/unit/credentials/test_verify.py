@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from microcred.credentials import baking, proofs
+from microcred.credentials import baking, jsonld, proofs
 from microcred.credentials.documents import OfflineDocuments
 from microcred.credentials.errors import MalformedDocument
 from microcred.credentials.keys import KeyFile, KeyPair
@@ -478,3 +478,73 @@ def test_issuer_key_found_among_several_proofs() -> None:
     report = verify(both, fetcher=_offline(), now=NOW)
     assert report.verified, report.to_json()
     assert _by_name(report, "issuer_key")[0].code == "issuer_controls_key"
+
+
+# ---------------------------------------------- one walk for the terms and proof checks
+
+
+def _reports_without_shared_walk(
+    monkeypatch: pytest.MonkeyPatch, document: dict[str, Any], **kwargs: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report of ``verify`` as it is, and with the terms check keeping no dataset."""
+    shared = verify(copy.deepcopy(document), **kwargs).to_json()
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            jsonld,
+            "undefined_terms_checked",
+            lambda doc, *, loader=None: (jsonld.undefined_terms(doc, loader=loader), None),
+        )
+        separate = verify(copy.deepcopy(document), **kwargs).to_json()
+    return shared, separate
+
+
+def _tampered() -> dict[str, Any]:
+    credential = _credential()
+    credential["credentialSubject"]["achievement"]["name"] = "SQL Mastery"
+    return credential
+
+
+def _undefined_member() -> dict[str, Any]:
+    credential = _credential()
+    credential["credentialSubject"]["grade"] = "A+"
+    return credential
+
+
+def _foreign_key() -> dict[str, Any]:
+    return _credential(OTHER_KEY)
+
+
+@pytest.mark.parametrize("make", [_credential, _tampered, _undefined_member, _foreign_key])
+def test_shared_walk_gives_the_same_report(monkeypatch: pytest.MonkeyPatch, make: Any) -> None:
+    shared, separate = _reports_without_shared_walk(
+        monkeypatch, make(), fetcher=_offline(), now=NOW
+    )
+    assert shared == separate
+
+
+def test_shared_walk_gives_the_same_report_for_a_presentation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shared, separate = _reports_without_shared_walk(
+        monkeypatch,
+        _presentation("c-1", "d.example"),
+        fetcher=_offline(),
+        now=NOW,
+        challenge="c-1",
+        domain="d.example",
+    )
+    assert shared == separate
+    assert shared["verified"] is True
+
+
+@pytest.mark.parametrize(
+    "name", ["simple.json", "simple-multiple-proofs.json", "simple-err-proof-value.json"]
+)
+def test_shared_walk_same_report_on_1edtech_samples(
+    monkeypatch: pytest.MonkeyPatch, standards_dir: Path, name: str
+) -> None:
+    document = _sample(standards_dir, name)
+    shared, separate = _reports_without_shared_walk(
+        monkeypatch, document, fetcher=_fetcher_for(document), now=NOW
+    )
+    assert shared == separate

@@ -6,7 +6,8 @@
   (:mod:`.rdf`, :mod:`.rdfc`, :mod:`.nquads`).
 * :func:`jcs`: RFC 8785 JSON Canonicalization Scheme (:mod:`.jcs`).
 * :func:`undefined_terms` / :func:`ensure_fully_defined`: safe mode (:mod:`.safe_mode`
-  over :mod:`.terms`).
+  over :mod:`.terms`); :func:`undefined_terms_checked` also keeps the walked dataset
+  (:class:`CheckedDataset`) for the proof check of the same document.
 * The fast engine (:mod:`.fast`) is used by default, with the general engine (pyld) as
   fallback; ``engine="general"`` forces the general one.
 """
@@ -34,13 +35,19 @@ from microcred.credentials.jsonld.rdfc import (
     canonicalize_dataset,
     canonicalize_nquads,
 )
-from microcred.credentials.jsonld.safe_mode import ensure_fully_defined, undefined_terms
+from microcred.credentials.jsonld.safe_mode import (
+    CheckedDataset,
+    ensure_fully_defined,
+    undefined_terms,
+    undefined_terms_checked,
+)
 
 __all__ = [
     "DEFAULT_LOADER",
     "KNOWN_CONTEXTS",
     "BlankNode",
     "CanonicalizationResult",
+    "CheckedDataset",
     "DocumentLoader",
     "Iri",
     "Literal",
@@ -55,4 +62,5 @@ __all__ = [
     "serialize_nquads",
     "to_rdf",
     "undefined_terms",
+    "undefined_terms_checked",
 ]

@@ -27,7 +27,7 @@ from microcred.credentials.errors import (
     ProofError,
     UnknownContextError,
 )
-from microcred.credentials.jsonld import DocumentLoader
+from microcred.credentials.jsonld import CheckedDataset, DocumentLoader
 from microcred.credentials.keys import base58btc_decode
 
 from .datetimes import parse_datetime
@@ -105,6 +105,7 @@ def verify_proofs(
     domain: str | Sequence[str] | None = None,
     now: datetime | None = None,
     clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+    dataset: CheckedDataset | None = None,
 ) -> list[ProofCheck]:
     """Check every proof on ``document``; one :class:`ProofCheck` per proof, in order.
 
@@ -114,6 +115,11 @@ def verify_proofs(
     before ``now`` fail. A document without ``proof`` gives an empty list; a proof of an
     unknown type or cryptosuite gives a failed check with code ``unsupported_proof`` (the
     caller decides whether another proof suffices).
+
+    ``dataset``: the RDF dataset of ``document`` without its ``proof``, kept from the
+    caller's terms check of it (:func:`~microcred.credentials.jsonld.undefined_terms_checked`,
+    same ``loader``), so RDFC proofs over that unsecured document (no ``previousProof``)
+    do not walk it again. Only used when it describes that very document.
 
     Raises :class:`MalformedDocument` only when ``document`` is not a mapping.
     """
@@ -142,6 +148,7 @@ def verify_proofs(
                 expected_domains=expected_domains,
                 now=moment,
                 clock_skew=clock_skew,
+                dataset=dataset,
             )
         except _Failed as failure:
             checks.append(
@@ -185,6 +192,7 @@ def _check_one(
     expected_domains: frozenset[str] | None,
     now: datetime,
     clock_skew: timedelta,
+    dataset: CheckedDataset | None = None,
 ) -> VerificationMethod:
     if not isinstance(proof, Mapping):
         raise _Failed("malformed_proof", "A proof must be a JSON object.")
@@ -253,7 +261,14 @@ def _check_one(
             f"has {SIGNATURE_LENGTHS[key.algorithm]}.",
         )
     try:
-        verified = suite.verify_signature(input_document, proof, signature, key, loader=loader)
+        verified = suite.verify_signature(
+            input_document,
+            proof,
+            signature,
+            key,
+            loader=loader,
+            dataset=dataset if input_document is unsecured else None,
+        )
     except UnknownContextError as exc:
         raise _Failed("unknown_context", exc.message) from None
     except (CanonicalizationError, MalformedDocument) as exc:

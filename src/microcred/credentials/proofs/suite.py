@@ -33,7 +33,7 @@ from microcred.credentials.errors import (
     UndefinedTermError,
     UnknownContextError,
 )
-from microcred.credentials.jsonld import DocumentLoader
+from microcred.credentials.jsonld import CheckedDataset, DocumentLoader
 from microcred.credentials.jsonld.loader import copy_json
 from microcred.credentials.jsonld.safe_mode import canonicalize_safe
 from microcred.credentials.keys import KeyPair, PublicKey, base58btc_encode
@@ -133,11 +133,15 @@ class Cryptosuite:
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
         safe_mode: bool = False,
+        dataset: CheckedDataset | None = None,
     ) -> bytes:
         """The Transformation algorithm: the canonical form of ``document`` as UTF-8.
 
         With ``safe_mode`` the document's terms are checked first
-        (:func:`~microcred.credentials.jsonld.ensure_fully_defined`).
+        (:func:`~microcred.credentials.jsonld.ensure_fully_defined`). ``dataset``: the
+        document's RDF dataset from an earlier walk (the verifier's terms check), which
+        an RDFC suite may canonicalize instead of walking the document again, when it
+        :meth:`~CheckedDataset.describes` this very document.
         """
         raise NotImplementedError
 
@@ -165,6 +169,7 @@ class Cryptosuite:
         loader: DocumentLoader | None = None,
         verifying: bool = False,
         safe_mode: bool = False,
+        dataset: CheckedDataset | None = None,
     ) -> HashData:
         """Transformation, Proof Configuration and Hashing, returning every intermediate.
 
@@ -173,7 +178,8 @@ class Cryptosuite:
         With ``safe_mode``, the document and then the proof configuration must have every
         term defined (:class:`UndefinedTermError` otherwise), checked in the same pass as
         their canonicalization where the engine can; the errors are those of checking both
-        first and then canonicalizing.
+        first and then canonicalizing. ``dataset`` as for :meth:`transform` (not used with
+        ``safe_mode``).
         """
         if safe_mode:
             return self._hash_data_safe(
@@ -183,7 +189,9 @@ class Cryptosuite:
         config = self.canonical_proof_config(
             document, options, key_algorithm=key_algorithm, loader=loader
         )
-        canonical = self.transform(document, key_algorithm=key_algorithm, loader=loader)
+        canonical = self.transform(
+            document, key_algorithm=key_algorithm, loader=loader, dataset=dataset
+        )
         return self._hashed(config, canonical, key_algorithm)
 
     def _hash_data_safe(
@@ -268,12 +276,14 @@ class Cryptosuite:
         public_key: PublicKey,
         *,
         loader: DocumentLoader | None = None,
+        dataset: CheckedDataset | None = None,
     ) -> bool:
         """Verify Proof steps 4-7 and Proof Verification: ``True`` when the signature holds.
 
         ``document`` is the unsecured document; ``proof`` the proof including
         ``proofValue`` (removed here, step 2). Raises the canonicalization errors of
         :mod:`microcred.credentials.jsonld` and :class:`ProofError` for a malformed proof.
+        ``dataset`` as for :meth:`transform`.
         """
         options = {k: v for k, v in proof.items() if k != "proofValue"}
         unsecured = self.unsecured_for_verification(document, options)
@@ -283,6 +293,7 @@ class Cryptosuite:
             key_algorithm=public_key.algorithm,
             loader=loader,
             verifying=True,
+            dataset=dataset,
         )
         return public_key.verify(signature, hashed.combined)
 
@@ -304,13 +315,24 @@ class RdfcCryptosuite(Cryptosuite):
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
         safe_mode: bool = False,
+        dataset: CheckedDataset | None = None,
     ) -> bytes:
         """Transformation (eddsa-rdfc-2022, section 3.2.3) step 2: RDFC-1.0 N-Quads.
 
         vc-di-ecdsa section 2 ("canon-and-hash"): with a P-384 key, RDFC-1.0 itself runs
         with SHA-384 as its hash algorithm (the official P-384 vectors depend on it).
+        A ``dataset`` of this document (SHA-256 only, no safe mode) is canonicalized
+        instead of walking the document again: the same N-Quads.
         """
-        return _rdfc(document, self.hash_algorithm(key_algorithm), loader, safe_mode=safe_mode)
+        hash_algorithm = self.hash_algorithm(key_algorithm)
+        if (
+            dataset is not None
+            and not safe_mode
+            and hash_algorithm == "sha256"
+            and dataset.describes(document, loader)
+        ):
+            return dataset.canonical_nquads().encode("utf-8")
+        return _rdfc(document, hash_algorithm, loader, safe_mode=safe_mode)
 
     def canonical_proof_config(
         self,
@@ -344,9 +366,10 @@ class JcsCryptosuite(Cryptosuite):
         key_algorithm: str = "Ed25519",
         loader: DocumentLoader | None = None,
         safe_mode: bool = False,
+        dataset: CheckedDataset | None = None,
     ) -> bytes:
         """Transformation (eddsa-jcs-2022, section 3.3.3) step 2: the JCS serialization."""
-        del key_algorithm
+        del key_algorithm, dataset
         if safe_mode:
             jsonld.ensure_fully_defined(document, loader=loader)
         return jsonld.jcs(dict(document))

@@ -26,6 +26,7 @@ __all__ = [
     "all_terms_defined",
     "canonicalize",
     "canonicalize_checked",
+    "checked_term_quads",
     "expand",
     "term_quads",
     "to_rdf",
@@ -88,6 +89,13 @@ def canonicalize_checked(
     The second value is :func:`all_terms_defined`'s answer; a plain document is walked
     once for both, any other is expanded twice (audit, then quads).
     """
+    quads, defined = checked_term_quads(document, loader)
+    return canonical_nquads(quads, hash_algorithm=hash_algorithm), defined
+
+
+def checked_term_quads(document: Any, loader: DocumentLoader) -> tuple[list[TermQuad], bool]:
+    """:func:`term_quads` of ``document`` and :func:`all_terms_defined`'s verdict, in one
+    walk for a plain document (any other is expanded twice: audit, then quads)."""
     if type(document) is not dict:
         raise Unsupported("not a JSON object")
     walker = Walker(audit=True)
@@ -99,7 +107,7 @@ def canonicalize_checked(
         quads = _two_step_quads(document, loader)
     except RecursionError:
         raise Unsupported("nested too deeply") from None
-    return canonical_nquads(quads, hash_algorithm=hash_algorithm), defined
+    return quads, defined
 
 
 def to_rdf(
