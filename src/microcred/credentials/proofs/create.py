@@ -115,14 +115,18 @@ def sign(
     return output
 
 
+#: Immutable JSON scalars (exact types): shared by the copy, not copied.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _copy(value: Any) -> Any:
     """A deep copy of a JSON value: dicts and lists rebuilt, other values deep-copied."""
     kind = type(value)
     if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _SCALARS else _copy(item) for key, item in value.items()}
     if kind is list:
-        return [_copy(item) for item in value]
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return [item if type(item) in _SCALARS else _copy(item) for item in value]
+    if kind in _SCALARS:
         return value
     return copy.deepcopy(value)
 
