@@ -39,12 +39,17 @@ __all__ = ["ActiveContext", "TermInfo", "Unsupported", "root_context"]
 
 #: Beyond this many entries a memo table is emptied (ids of documents are all different).
 MEMO_LIMIT: Final = 4096
+#: Deeper nesting (node objects and arrays, counted by :mod:`.walk` and :mod:`.expand`) is
+#: left to the general engine. The pure-Python modules would hit Python's recursion limit
+#: at about this depth anyway; the mypyc-compiled ones do not check recursion at all and
+#: would otherwise recurse on the C stack without bound.
+MAX_DEPTH: Final = 500
 
 _PROCESSOR = jsonld.JsonLdProcessor()
 _LOCK = threading.RLock()
 _JsonLdError: type[Exception] = jsonld.JsonLdError
 _is_keyword: Callable[[Any], bool] = jsonld._is_keyword
-_is_absolute_iri: Callable[[Any], bool] = jsonld._is_absolute_iri
+_is_absolute_iri: Callable[[Any], Any] = jsonld._is_absolute_iri  # a re.Match, None or False
 DROP: Final = 0
 KEYWORD: Final = 1
 PROPERTY: Final = 2
@@ -135,7 +140,7 @@ class TermInfo:
                 self.type in (None, "@id", "@vocab", "@none")
                 or (
                     isinstance(self.type, str)
-                    and _is_absolute_iri(self.type)
+                    and bool(_is_absolute_iri(self.type))
                     and not self.type.startswith("_:")
                 )
             )

@@ -25,6 +25,7 @@ from pyld import jsonld  # type: ignore[import-untyped,unused-ignore]
 from microcred.credentials.jsonld.fast.contexts import (
     DROP,
     KEYWORD,
+    MAX_DEPTH,
     PROPERTY,
     ActiveContext,
     Unsupported,
@@ -33,7 +34,7 @@ from microcred.credentials.jsonld.terms import UNDEFINED_TERM_VOCAB
 
 __all__ = ["Expander", "HasUndefinedTerms"]
 
-_is_absolute_iri: Callable[[Any], bool] = jsonld._is_absolute_iri
+_is_absolute_iri: Callable[[Any], Any] = jsonld._is_absolute_iri  # a re.Match, None or False
 _is_keyword: Callable[[Any], bool] = jsonld._is_keyword
 
 #: Keywords 5.1.2 step 13.4 handles (plus @list, @set, @nest, @graph handled as keys).
@@ -81,10 +82,18 @@ def _is_scalar(value: Any) -> bool:
 class Expander:
     """One expansion (5.1.2) of one document; ``audit`` adds the safe-mode check."""
 
-    __slots__ = ("audit",)
+    __slots__ = ("audit", "depth")
 
     def __init__(self, *, audit: bool = False) -> None:
         self.audit = audit
+        #: node objects and arrays being expanded (see ``MAX_DEPTH``)
+        self.depth = 0
+
+    def _enter(self) -> None:
+        """One level deeper; beyond ``MAX_DEPTH`` the general engine takes the document."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Unsupported("nested too deeply")
 
     def document(self, context: ActiveContext, document: Any) -> list[Any]:
         """5.1.2 from the top, then the final steps of the ``expand()`` API (9.1 step 8)."""
@@ -108,6 +117,7 @@ class Expander:
         if element is None:
             return None
         if isinstance(element, list):  # step 5
+            self._enter()
             info = context.term(active_property)
             inside_list = inside_list or "@list" in info.container
             result: list[Any] = []
@@ -123,6 +133,7 @@ class Expander:
                     result.extend(expanded)
                 else:
                     result.append(expanded)
+            self.depth -= 1
             return result
         if not isinstance(element, dict):  # step 4: scalars
             if not _is_scalar(element):
@@ -281,6 +292,7 @@ class Expander:
         general check uses the node's active context, or for an ``@nest`` value the
         context from before its type-scoped contexts.
         """
+        self._enter()
         if self.audit:
             self.check_terms(context, element, audit_types)
         nests: list[tuple[str, ActiveContext]] = []
@@ -464,6 +476,7 @@ class Expander:
                     nested_scoped,
                     nested_scoped,
                 )
+        self.depth -= 1
 
     def reverse_keyword(
         self, context: ActiveContext, value: Any, result: dict[str, Any], inside_list: bool

@@ -45,7 +45,7 @@ _XSD_BOOLEAN: Final = f"{_XSD}boolean"
 _XSD_INTEGER: Final = f"{_XSD}integer"
 _XSD_DOUBLE: Final = f"{_XSD}double"
 
-_is_absolute_iri: Callable[[Any], bool] = jsonld._is_absolute_iri
+_is_absolute_iri: Callable[[Any], Any] = jsonld._is_absolute_iri  # a re.Match, None or False
 _is_keyword: Callable[[Any], bool] = jsonld._is_keyword
 _is_double: Callable[[Any], bool] = jsonld._is_double
 _is_integer: Callable[[Any], bool] = jsonld._is_integer

@@ -29,6 +29,7 @@ from typing import Any
 
 from microcred.credentials.jsonld.fast.contexts import (
     DROP,
+    MAX_DEPTH,
     PROPERTY,
     ActiveContext,
     TermInfo,
@@ -60,13 +61,15 @@ class NotPlain(Unsupported):
 class Walker(Emitter):
     """One walk of one plain document: quads out, safe-mode verdict in :attr:`defined`."""
 
-    __slots__ = ("audit", "defined")
+    __slots__ = ("audit", "defined", "depth")
 
     def __init__(self, *, audit: bool = False) -> None:
         super().__init__()
         self.audit = audit
         #: with ``audit``: ``False`` once an undefined property or type was seen
         self.defined = True
+        #: node objects and arrays being walked (see ``MAX_DEPTH``)
+        self.depth = 0
 
     def walk(self, context: ActiveContext, document: Any) -> list[TermQuad]:
         """All quads of ``document`` (9.1 ``expand()`` then 6.1, for a plain document)."""
@@ -80,6 +83,7 @@ class Walker(Emitter):
         self, context: ActiveContext, active_property: str | None, element: dict[str, Any]
     ) -> str | None:
         """Expand and emit one node object; its subject term (``None``: not well-formed)."""
+        self._enter()
         property_scoped = context.term(active_property).scoped  # step 3
         # Step 7: revert a type-scoped (non-propagated) context, except for a node
         # reference that is only an @id.
@@ -182,7 +186,14 @@ class Walker(Emitter):
                 self._check_merge(subject, predicate, "", merged, obj)
             if subject is not None and predicate is not None and obj is not None:
                 quads.append((subject, predicate, obj, ""))
+        self.depth -= 1
         return subject
+
+    def _enter(self) -> None:
+        """One level deeper; beyond ``MAX_DEPTH`` the general engine takes the document."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Unsupported("nested too deeply")
 
     def values(
         self,
@@ -200,8 +211,10 @@ class Walker(Emitter):
         elif kind is dict:
             out.append((predicate, self.walk_node(context, key, value), None))
         elif kind is list:
+            self._enter()
             for item in value:
                 self.values(context, info, key, item, predicate, out)
+            self.depth -= 1
         elif value is None:
             return
         elif kind is int or kind is float or kind is bool:
@@ -216,6 +229,7 @@ class Walker(Emitter):
 
     def list_value(self, context: ActiveContext, info: TermInfo, key: str, value: Any) -> str:
         """A ``@list`` container's value (5.1.2 steps 5 and 13.9), then 6.3 List Conversion."""
+        self._enter()
         objects: list[str | None] = []
         for item in value if type(value) is list else [value]:
             kind = type(item)
@@ -237,6 +251,7 @@ class Walker(Emitter):
             else:
                 raise NotPlain("list of lists or of non-JSON values")
             objects.append(obj)
+        self.depth -= 1
         if not objects:
             return _RDF_NIL
         quads = self.quads
