@@ -81,6 +81,35 @@ def engine(
 
 
 @pytest.fixture
+def own_engine(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A fresh migrated database for this test alone (same kind as ``engine``), for tests
+    whose code commits for real (threads, worker processes): their rows must not show up
+    in the tests that share ``engine``. Dropped afterwards."""
+    if engine.dialect.name == "sqlite":
+        path = tmp_path_factory.mktemp("own-db") / "microcred.db"
+        own = create_engine(f"sqlite:///{path}")
+        upgrade(own, "heads")
+        yield own
+        own.dispose()
+        return
+    schema = f"mc_own_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    own = create_engine(
+        POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10
+    )
+    try:
+        upgrade(own, "heads")
+        yield own
+    finally:
+        own.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection inside an outer transaction that is rolled back after the test."""
     with engine.connect() as conn:

@@ -194,7 +194,8 @@ def test_a_row_that_fails_at_signing_time_is_reported_and_others_are_issued(
     assert failed.line == 2 and "valid_until" in failed.message
 
 
-def test_two_runners_on_one_batch_issue_each_row_once(engine: Engine) -> None:
+def test_two_runners_on_one_batch_issue_each_row_once(own_engine: Engine) -> None:
+    engine = own_engine
     factory = session_factory(engine)
     slug = f"r{uuid.uuid4().hex[:10]}"
     with transaction(factory) as s:

@@ -96,9 +96,10 @@ def _run_threads(count: int, target: Callable[[int], None]) -> list[BaseExceptio
     return errors
 
 
-def test_concurrent_allocation_never_collides(engine: Engine) -> None:
+def test_concurrent_allocation_never_collides(own_engine: Engine) -> None:
     """N threads, each with its own connection and transactions, allocate at once; small
     lists force concurrent creation of new lists too."""
+    engine = own_engine
     org_id, _ = _committed_org(engine)
     factory = session_factory(engine)
     results: list[tuple[int, int]] = []
@@ -217,10 +218,11 @@ def test_served_list_is_cached_until_a_change(session: Session) -> None:
     )
 
 
-def test_concurrent_revocations_of_one_credential(engine: Engine) -> None:
+def test_concurrent_revocations_of_one_credential(own_engine: Engine) -> None:
     """Several connections revoke (and try to suspend) the same award at once: each call
     succeeds (idempotently) or gets a Conflict; the award ends revoked with one
     revocation event, and the list shows it."""
+    engine = own_engine
     factory = session_factory(engine)
     slug = f"r{uuid.uuid4().hex[:10]}"
     with transaction(factory) as s:

@@ -65,7 +65,8 @@ def _check(engine: Engine, batch_id: int, org_id: int, rows: int) -> None:
         assert sent == rows
 
 
-def test_procrastinate_worker_runs_a_batch(engine: Engine, tmp_path: Path) -> None:
+def test_procrastinate_worker_runs_a_batch(own_engine: Engine, tmp_path: Path) -> None:
+    engine = own_engine
     if engine.dialect.name != "postgresql":
         # SQLite has no procrastinate; the same task runs on the in-process thread.
         batch_id, org_id = _batch(engine, 4)
