@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     #: learning); files live in ``<data_dir>/evidence``.
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     token_ttl_days: int = Field(default=365, ge=1)
+    #: How long a web process may reuse what verification reads from the database (this
+    #: server's status lists and DID documents, accreditations, registry entries,
+    #: endorsements). Writes by the same process are seen at once; writes by other
+    #: processes (other workers, the job worker) within this many seconds. 0 turns it off.
+    verify_cache_seconds: float = Field(default=2.0, ge=0, le=300)
 
     @model_validator(mode="after")
     def _production_refuses_placeholders(self) -> Settings:

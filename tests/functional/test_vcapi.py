@@ -3,16 +3,21 @@ presentations, rate limits and bad input (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from tests.functional.test_issuing_api import bearer, issuer, problem
 
+from microcred.credentials.dids.did_web import did_web_document
 from microcred.credentials.keys import KeyPair
 from microcred.credentials.proofs import sign
+from microcred.web.api import vcapi
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -188,3 +193,67 @@ def test_issue_a_vc11_credential(client: TestClient, tokens: dict[str, Any]) -> 
     checked = client.post("/credentials/verify", json={"verifiableCredential": vc})
     assert checked.status_code == 200, checked.text
     assert checked.json()["verified"] is True
+
+
+def test_repeated_verification_reads_the_database_once(
+    client: TestClient, tokens: dict[str, Any], connection: Connection
+) -> None:
+    """What verification reads (the issuer's status lists, its trust entries) is kept by
+    the app: verifying a second credential of the same issuer sends no SQL at all."""
+    issued = [
+        client.post(
+            "/credentials/issue",
+            json={"credential": unsigned(f"did:example:learner{i}")},
+            headers=tokens["issue"],
+        ).json()["verifiableCredential"]
+        for i in range(2)
+    ]
+    for _ in range(2):  # the first verification also signs and stores the status lists
+        assert client.post("/credentials/verify", json={"verifiableCredential": issued[0]})
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        second = client.post("/credentials/verify", json={"verifiableCredential": issued[1]})
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert second.status_code == 200, second.text
+    assert {"proof", "status"} <= set(second.json()["checks"])
+    assert seen == [], seen
+
+
+def test_a_credential_needing_another_server_is_verified_in_the_network_pool(
+    make_app: Any, make_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first pass never waits on the network; a credential that needs it (here: a
+    did:web issuer elsewhere) is verified again with the HTTPS fetcher, in its own pool."""
+    did = "did:web:issuer.example"
+    key = KeyPair.generate("Ed25519")
+    document = did_web_document(did, [key.public], key_ids=["#key-1"])
+    fetched: list[str] = []
+
+    class FakeHttps:
+        def fetch(self, url: str, *, accept: str = "application/json") -> bytes:
+            fetched.append(url)
+            assert url == "https://issuer.example/.well-known/did.json"
+            return json.dumps(document).encode()
+
+    monkeypatch.setattr(vcapi, "HttpsFetcher", FakeHttps)
+    credential = sign({**unsigned(), "issuer": did}, key, verification_method=f"{did}#key-1")
+    app = make_app(make_settings(allow_network=True))
+    with TestClient(app, base_url="http://localhost:8000") as client:
+        answer = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert answer.status_code == 200, answer.text
+    assert set(fetched) == {"https://issuer.example/.well-known/did.json"}
+    fetches = len(fetched)
+    assert app.state.network_limiter.borrowed_tokens == 0
+
+    # With the network off, the same credential fails on the first pass: it is not ours.
+    offline = make_app(make_settings(allow_network=False))
+    with TestClient(offline, base_url="http://localhost:8000") as client:
+        refused = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert refused.status_code == 400
+    assert len(fetched) == fetches

@@ -11,12 +11,20 @@ when their bits changed since, see :mod:`microcred.issuing.status`). A credentia
 at a revocation and a suspension list of the same sequence number, so one query reads
 both; the one not asked for is kept for this instance's next fetch of it (once: any later
 fetch of the same URL queries again).
+
+A :class:`LocalDocumentCache` (one per web process, see
+:class:`~microcred.storage.cache.ReadCache`) lets instances share the stored lists and DID
+documents they read: writes by this process are seen at once, writes by other processes
+within the cache's ``seconds``. Lists whose stored signature is behind their bits are
+never taken from it (they are signed again, a write).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import time
+from collections.abc import Callable
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from sqlalchemy import select
@@ -30,8 +38,41 @@ from microcred.issuing import service
 from microcred.issuing import status as status_lists
 from microcred.issuing.models import StatusList
 from microcred.issuing.types import STATUS_PURPOSES
+from microcred.storage import ReadCache
 
-__all__ = ["LocalDocuments"]
+__all__ = ["LocalDocumentCache", "LocalDocuments"]
+
+#: (purpose, signed JSON) of the lists of one organisation and sequence number whose
+#: stored signature shows their current bits.
+_Lists = tuple[tuple[str, str], ...]
+
+
+class LocalDocumentCache:
+    """What :class:`LocalDocuments` read, shared by the instances of one process."""
+
+    def __init__(
+        self,
+        *,
+        seconds: float,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.status_lists: ReadCache[tuple[str, int], _Lists] = ReadCache(
+            ("status_lists", "organisations"),
+            seconds=seconds,
+            max_entries=max_entries,
+            clock=clock,
+        )
+        self.did_documents: ReadCache[str, bytes | None] = ReadCache(
+            ("organisations", "organisation_keys"),
+            seconds=seconds,
+            max_entries=max_entries,
+            clock=clock,
+        )
+
+    def clear(self) -> None:
+        self.status_lists.clear()
+        self.did_documents.clear()
 
 
 def _local_netlocs(base: SplitResult) -> frozenset[str]:
@@ -59,8 +100,10 @@ class LocalDocuments:
         base_url: str,
         master_key: bytes,
         fallback: Fetcher | None = None,
+        cache: LocalDocumentCache | None = None,
     ) -> None:
         self._session = session
+        self._cache = cache
         self._base = urlsplit(base_url.rstrip("/"))
         self._netlocs = _local_netlocs(self._base)
         self._base_url = base_url.rstrip("/")
@@ -96,12 +139,7 @@ class LocalDocuments:
             )
         return self._organisations[slug]
 
-    def _stored_list(self, slug: str, purpose: str, sequence: int) -> str | None:
-        """The stored signed list when it shows the list's current bits (one query for the
-        lists of every purpose with this sequence number), else None."""
-        prefetched = self._prefetched.pop((slug, purpose, sequence), None)
-        if prefetched is not None:
-            return prefetched
+    def _current_lists(self, slug: str, sequence: int) -> _Lists:
         rows = self._session.execute(
             select(
                 StatusList.purpose,
@@ -112,15 +150,36 @@ class LocalDocuments:
             .join(Organisation, Organisation.id == StatusList.organisation_id)
             .where(Organisation.slug == slug, StatusList.sequence == sequence)
         ).all()
+        return tuple(
+            (str(row.purpose), str(row.signed_json))
+            for row in rows
+            if row.signed_json is not None and row.signed_version == row.version
+        )
+
+    def _stored_list(self, slug: str, purpose: str, sequence: int) -> str | None:
+        """The stored signed list when it shows the list's current bits (one query for the
+        lists of every purpose with this sequence number), else None."""
+        if self._cache is not None:
+            lists = self._cache.status_lists.get(
+                (slug, sequence), lambda: self._current_lists(slug, sequence)
+            )
+            return dict(lists).get(purpose)
+        prefetched = self._prefetched.pop((slug, purpose, sequence), None)
+        if prefetched is not None:
+            return prefetched
         found = None
-        for row in rows:
-            if row.signed_json is None or row.signed_version != row.version:
-                continue
-            if row.purpose == purpose:
-                found = str(row.signed_json)
+        for row_purpose, signed in self._current_lists(slug, sequence):
+            if row_purpose == purpose:
+                found = signed
             else:
-                self._prefetched[(slug, row.purpose, sequence)] = str(row.signed_json)
+                self._prefetched[(slug, row_purpose, sequence)] = signed
         return found
+
+    def _did_document(self, slug: str) -> bytes | None:
+        org = self._organisation(slug)
+        if org is None or org.did_method != "web":
+            return None
+        return json.dumps(org_keys.did_document(self._session, org)).encode("utf-8")
 
     def _answer(self, segments: list[str]) -> bytes | None:
         if len(segments) == 4 and segments[0] == "status" and segments[2] in STATUS_PURPOSES:
@@ -145,10 +204,10 @@ class LocalDocuments:
             )
             return None if text is None else text.encode("utf-8")
         if len(segments) == 3 and segments[0] == "orgs" and segments[2] == "did.json":
-            org = self._organisation(segments[1])
-            if org is None or org.did_method != "web":
-                return None
-            return json.dumps(org_keys.did_document(self._session, org)).encode("utf-8")
+            slug = segments[1]
+            if self._cache is None:
+                return self._did_document(slug)
+            return self._cache.did_documents.get(slug, lambda: self._did_document(slug))
         if len(segments) == 2 and segments[0] == "credentials":
             award = service.find_award(self._session, segments[1])
             return None if award is None else award.credential_bytes

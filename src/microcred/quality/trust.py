@@ -11,13 +11,21 @@ the report it returns:
   a *warning* (``unknown_issuer``) — never a failure, so ``verified`` is unchanged.
 - :func:`add_endorsement_check` adds ``endorsements`` listing the verified endorsements of
   the credential's achievement (definition) and issuer stored on this platform.
+- :func:`add_platform_checks` adds both, as every verification on this platform does.
+
+A :class:`TrustCache` (one per web process) keeps what these checks read for each issuer
+(registry entries, verified endorsements) for a few seconds, so that verifying many
+credentials of the same issuer does not repeat the same queries and the endorsements'
+own verification: writes by this process are seen at once, by other processes within
+``seconds`` (see :class:`~microcred.storage.cache.ReadCache`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,16 +40,58 @@ from microcred.quality.accreditation import current_accreditations
 from microcred.quality.models import Endorsement, TrustRegistry, TrustRegistryEntry
 from microcred.quality.registry import registry_name
 from microcred.quality.types import TrustEntry, z
-from microcred.storage import utcnow
+from microcred.storage import ReadCache, utcnow
 
 __all__ = [
     "DatabaseTrust",
     "StaticTrust",
+    "TrustCache",
     "add_endorsement_check",
+    "add_platform_checks",
     "add_trust_check",
     "describe",
     "issuer_of",
 ]
+
+#: The tables the ``issuer_trust`` lookup reads.
+TRUST_TABLES: tuple[str, ...] = (
+    "accreditations",
+    "organisations",
+    "trust_registries",
+    "trust_registry_entries",
+)
+#: The tables the ``endorsements`` check reads, with those its verification reads.
+ENDORSEMENT_TABLES: tuple[str, ...] = (
+    "endorsements",
+    "organisations",
+    "organisation_keys",
+    "status_lists",
+)
+
+#: Endorsements are looked up by (definition key or None, issuer DID or None).
+_EndorsementKey = tuple[str | None, str | None]
+
+
+class TrustCache:
+    """The trust lookups and verified endorsements of one process, by issuer."""
+
+    def __init__(
+        self,
+        *,
+        seconds: float,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.entries: ReadCache[str, tuple[TrustEntry, ...]] = ReadCache(
+            TRUST_TABLES, seconds=seconds, max_entries=max_entries, clock=clock
+        )
+        self.endorsements: ReadCache[_EndorsementKey, tuple[dict[str, Any], ...]] = ReadCache(
+            ENDORSEMENT_TABLES, seconds=seconds, max_entries=max_entries, clock=clock
+        )
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.endorsements.clear()
 
 
 def issuer_of(document: Mapping[str, Any] | None) -> str | None:
@@ -66,12 +116,25 @@ class StaticTrust:
 class DatabaseTrust:
     """This platform's accreditations, then the consumed registries' entries."""
 
-    def __init__(self, session: Session, *, base_url: str, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        base_url: str,
+        now: datetime | None = None,
+        cache: TrustCache | None = None,
+    ) -> None:
         self.session = session
         self.base_url = base_url
         self.now = now or utcnow()
+        self.cache = cache
 
     def entries_for(self, issuer: str) -> list[TrustEntry]:
+        if self.cache is None:
+            return self._entries_for(issuer)
+        return list(self.cache.entries.get(issuer, lambda: tuple(self._entries_for(issuer))))
+
+    def _entries_for(self, issuer: str) -> list[TrustEntry]:
         own = registry_name(self.base_url)
         out = [
             TrustEntry(
@@ -189,6 +252,57 @@ def _achievement_key(document: Mapping[str, Any], base_url: str) -> str | None:
     return f"{match.group(1)}/{match.group(2)}" if match else None
 
 
+def _verified_endorsements(
+    session: Session,
+    key: _EndorsementKey,
+    *,
+    fetcher: Fetcher | None,
+    now: datetime | None,
+) -> tuple[dict[str, Any], ...]:
+    """The verified, not withdrawn endorsements of definition ``key[0]`` and of the
+    organisation whose DID is ``key[1]``."""
+    definition, issuer = key
+    targets = []
+    if definition is not None:
+        targets.append(("definition", definition))
+    if issuer is not None:
+        org = session.scalar(select(Organisation).where(Organisation.did == issuer))
+        if org is not None:
+            targets.append(("organisation", org.slug))
+    if not targets:
+        return ()
+    rows = session.scalars(
+        select(Endorsement)
+        .where(
+            Endorsement.withdrawn_at.is_(None),
+            or_(
+                *(
+                    (Endorsement.target_type == kind) & (Endorsement.target_key == value)
+                    for kind, value in targets
+                )
+            ),
+        )
+        .order_by(Endorsement.id)
+    ).all()
+    listed: list[dict[str, Any]] = []
+    for row in rows:
+        endorsement = json.loads(row.credential_json)
+        if not verify(endorsement, fetcher=fetcher, now=now).verified:
+            continue
+        endorser = session.get(Organisation, row.endorser_id)
+        listed.append(
+            {
+                "id": row.credential_id,
+                "endorser": endorser.name if endorser else "",
+                "endorserId": endorser.did if endorser else None,
+                "target": row.target_type,
+                "comment": row.comment,
+                "issued": z(row.created_at),
+            }
+        )
+    return tuple(listed)
+
+
 def add_endorsement_check(
     report: VerificationReport,
     session: Session,
@@ -196,60 +310,47 @@ def add_endorsement_check(
     base_url: str,
     fetcher: Fetcher | None,
     now: datetime | None = None,
+    cache: TrustCache | None = None,
 ) -> VerificationReport:
     """Add ``endorsements``: verified endorsements of the credential's definition (when it
     is one of this platform's) and of its issuer. Nothing is added when there are none."""
     if report.kind != "presentation" and report.document is not None:
-        keys = []
-        key = _achievement_key(report.document, base_url)
-        if key is not None:
-            keys.append(("definition", key))
-        issuer = issuer_of(report.document)
-        if issuer is not None:
-            org = session.scalar(select(Organisation).where(Organisation.did == issuer))
-            if org is not None:
-                keys.append(("organisation", org.slug))
-        if keys:
-            rows = session.scalars(
-                select(Endorsement)
-                .where(
-                    Endorsement.withdrawn_at.is_(None),
-                    or_(
-                        *(
-                            (Endorsement.target_type == kind) & (Endorsement.target_key == value)
-                            for kind, value in keys
-                        )
-                    ),
+        key = (_achievement_key(report.document, base_url), issuer_of(report.document))
+        if cache is None or now is not None:
+            found = _verified_endorsements(session, key, fetcher=fetcher, now=now)
+        else:
+            found = cache.endorsements.get(
+                key, lambda: _verified_endorsements(session, key, fetcher=fetcher, now=None)
+            )
+        listed = [dict(item) for item in found]
+        if listed:
+            names = ", ".join(sorted({str(item["endorser"]) for item in listed}))
+            report.add(
+                Check.passed(
+                    "endorsements",
+                    "endorsed",
+                    f"Endorsed by {names} ({len(listed)} verified endorsement"
+                    f"{'s' if len(listed) != 1 else ''}).",
+                    endorsements=listed,
                 )
-                .order_by(Endorsement.id)
-            ).all()
-            listed: list[dict[str, Any]] = []
-            for row in rows:
-                endorsement = json.loads(row.credential_json)
-                if not verify(endorsement, fetcher=fetcher, now=now).verified:
-                    continue
-                endorser = session.get(Organisation, row.endorser_id)
-                listed.append(
-                    {
-                        "id": row.credential_id,
-                        "endorser": endorser.name if endorser else "",
-                        "endorserId": endorser.did if endorser else None,
-                        "target": row.target_type,
-                        "comment": row.comment,
-                        "issued": z(row.created_at),
-                    }
-                )
-            if listed:
-                names = ", ".join(sorted({str(item["endorser"]) for item in listed}))
-                report.add(
-                    Check.passed(
-                        "endorsements",
-                        "endorsed",
-                        f"Endorsed by {names} ({len(listed)} verified endorsement"
-                        f"{'s' if len(listed) != 1 else ''}).",
-                        endorsements=listed,
-                    )
-                )
+            )
     for nested in report.credentials:
-        add_endorsement_check(nested, session, base_url=base_url, fetcher=fetcher, now=now)
+        add_endorsement_check(
+            nested, session, base_url=base_url, fetcher=fetcher, now=now, cache=cache
+        )
+    return report
+
+
+def add_platform_checks(
+    report: VerificationReport,
+    session: Session,
+    *,
+    base_url: str,
+    fetcher: Fetcher | None,
+    cache: TrustCache | None = None,
+) -> VerificationReport:
+    """Add ``issuer_trust`` and ``endorsements`` to ``report`` (after ``verify()``), as
+    every verification on this platform does (API, pages, employers' checks)."""
+    add_trust_check(report, DatabaseTrust(session, base_url=base_url, cache=cache))
+    add_endorsement_check(report, session, base_url=base_url, fetcher=fetcher, cache=cache)
     return report

@@ -20,7 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import microcred
 from microcred.config import Settings
 from microcred.credentials.status import MemoryStatusListCache
+from microcred.issuing.documents import LocalDocumentCache
 from microcred.jobs import InProcessRunner, ProcrastinateRunner
+from microcred.quality.trust import TrustCache
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
 from microcred.web.api import accounts as accounts_api
@@ -39,7 +41,7 @@ from microcred.web.problems import error_response, install_problem_handlers
 from microcred.web.ratelimit import RateLimiter
 from microcred.web.security import SecurityHeaders
 
-__all__ = ["UPLOAD_PATHS", "BodySizeLimit", "create_app", "routers"]
+__all__ = ["UPLOAD_PATHS", "BodySizeLimit", "app_from_environment", "create_app", "routers"]
 
 #: Paths whose bodies may reach ``MICROCRED_MAX_UPLOAD_BYTES`` (bulk CSV uploads, API and
 #: pages); every other body is limited to ``MICROCRED_MAX_REQUEST_BYTES``.
@@ -99,6 +101,12 @@ def create_app(
     # Status lists that already passed verification, by the hash of their exact bytes
     # (VC API verify endpoints; see microcred.credentials.status.cache).
     app.state.status_list_cache = MemoryStatusListCache()
+    # What verification reads from the database (stored status lists, DID documents,
+    # trust entries, endorsements), reused for MICROCRED_VERIFY_CACHE_SECONDS.
+    app.state.document_cache = LocalDocumentCache(seconds=settings.verify_cache_seconds)
+    app.state.trust_cache = TrustCache(seconds=settings.verify_cache_seconds)
+    # Threads for the VC API verify endpoints (see microcred.web.api.vcapi).
+    app.state.verify_limiter, app.state.network_limiter = vcapi_api.limiters()
     install_problem_handlers(app)
     app.add_middleware(
         BodySizeLimit,
@@ -125,6 +133,12 @@ def create_app(
     for router in routers():
         app.include_router(router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for settings from the environment (``microcred serve --workers N`` and
+    ``uvicorn --factory microcred.web.app:app_from_environment``)."""
+    return create_app(Settings.load())
 
 
 @asynccontextmanager

@@ -15,6 +15,8 @@
 * ``CurrentUser``: a signed-in user (tokens are refused).
 * ``require_scopes("issue")``: a token principal with all these scopes (for the VC API,
   where the organisation is the token's).
+* ``Caches``: the app's :class:`VerifyCaches` (what verification reads from the database,
+  kept for ``MICROCRED_VERIFY_CACHE_SECONDS``).
 
 Authorisation inside an organisation always goes through
 :func:`microcred.accounts.service.authorize`.
@@ -23,6 +25,7 @@ Authorisation inside an organisation always goes through
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -36,16 +39,20 @@ from microcred.accounts.errors import NotAuthenticated
 from microcred.accounts.models import BrowserSession, User
 from microcred.config import Settings
 from microcred.errors import PermissionDenied
+from microcred.issuing.documents import LocalDocumentCache
+from microcred.quality.trust import TrustCache
 
 __all__ = [
     "SESSION_COOKIE",
     "AppSettings",
     "BrowserSessionRow",
+    "Caches",
     "CurrentUser",
     "DbSession",
     "MasterKey",
     "OptionalPrincipal",
     "Principal",
+    "VerifyCaches",
     "master_key_bytes",
     "require_scopes",
 ]
@@ -62,6 +69,22 @@ def _settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(_settings)]
+
+
+@dataclass(frozen=True)
+class VerifyCaches:
+    """The app's caches of what verification reads (none: read everything each time)."""
+
+    documents: LocalDocumentCache | None = None
+    trust: TrustCache | None = None
+
+
+def _caches(request: Request) -> VerifyCaches:
+    state = request.app.state
+    return VerifyCaches(state.document_cache, state.trust_cache)
+
+
+Caches = Annotated[VerifyCaches, Depends(_caches)]
 
 
 def master_key_bytes(settings: Settings) -> bytes:

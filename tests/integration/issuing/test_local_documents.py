@@ -14,12 +14,13 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from tests.support.issuing import BASE, MASTER, SYSTEM, make_issuer
 
+from microcred.accounts import keys as org_keys
 from microcred.accounts import service as accounts
 from microcred.credentials.errors import FetchError
 from microcred.credentials.status import Bitstring, MemoryStatusListCache
 from microcred.credentials.verify import verify
 from microcred.issuing import service
-from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.documents import LocalDocumentCache, LocalDocuments
 from microcred.issuing.models import Award, StatusList
 
 
@@ -164,3 +165,112 @@ def test_verify_with_a_cache_sees_a_revocation_at_once(session: Session) -> None
     report = check()
     assert not report.verified
     assert [c.code for c in report.failures] == ["revoked"]
+
+
+# -- the process-wide LocalDocumentCache --------------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_shared_cache_answers_without_a_query(session: Session) -> None:
+    _award(session)
+    cache = LocalDocumentCache(seconds=2, clock=_Clock())
+    first = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache)
+    revocation = first.fetch(_url("revocation"))  # signs and stores
+    session.flush()
+    LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
+        _url("suspension")
+    )  # signs and stores the other list of the sequence
+    session.flush()
+    warm = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache)
+    warm.fetch(_url("revocation"))  # loads both stored lists into the cache
+    with _statements(session) as seen:
+        again = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache)
+        assert again.fetch(_url("revocation")) == revocation
+        assert (
+            json.loads(again.fetch(_url("suspension")))["credentialSubject"]["statusPurpose"]
+            == "suspension"
+        )
+    assert seen == []
+
+
+def test_shared_cache_sees_this_process_write_at_once(session: Session) -> None:
+    award = _award(session)
+    cache = LocalDocumentCache(seconds=60, clock=_Clock())
+    credential = json.loads(award.credential_json)
+
+    def check() -> Any:
+        fetcher = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache)
+        return verify(credential, fetcher=fetcher, status_cache=MemoryStatusListCache())
+
+    assert check().verified
+    session.flush()
+    assert check().verified
+    service.revoke(session, award.id, reason=None, actor=SYSTEM, base_url=BASE, master_key=MASTER)
+    report = check()
+    assert [c.code for c in report.failures] == ["revoked"]
+
+
+def test_shared_cache_sees_another_process_write_after_its_time_limit(
+    session: Session,
+) -> None:
+    """A write this process did not make (here: plain SQL, as another worker's would be
+    to us) is seen once the entry is older than ``seconds``."""
+    award = _award(session)
+    clock = _Clock()
+    cache = LocalDocumentCache(seconds=2, clock=clock)
+
+    def fetch() -> bytes:
+        return LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
+            _url("revocation")
+        )
+
+    fetch()
+    session.flush()
+    stored = fetch()
+    session.connection().exec_driver_sql(
+        "UPDATE status_lists SET signed_json = NULL, signed_version = NULL"
+    )
+    clock.now += 1.5
+    with _statements(session) as seen:
+        assert fetch() == stored  # still the cached answer: no query
+    assert seen == []
+    clock.now += 1.0
+    with _statements(session) as seen:
+        resigned = fetch()  # read again: no stored signature now, so it is signed anew
+    assert any("status_lists" in statement for statement in seen)
+    assert json.loads(resigned)["id"] == json.loads(stored)["id"]
+    assert award.revocation_list_id is not None
+
+
+def test_shared_cache_did_documents(session: Session) -> None:
+    org = accounts.create_organisation(
+        session,
+        slug="webby",
+        name="Webby",
+        base_url=BASE,
+        did_method="web",
+        master_key=MASTER,
+        actor=SYSTEM,
+    )
+    session.flush()
+    cache = LocalDocumentCache(seconds=60, clock=_Clock())
+    url = f"{BASE}/orgs/webby/did.json"
+    first = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(url)
+    with _statements(session) as seen:
+        again = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache)
+        assert again.fetch(url) == first
+    assert seen == []
+    org_keys.rotate_key(session, org, master_key=MASTER, actor=SYSTEM)
+    rotated = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(url)
+    assert len(json.loads(rotated)["verificationMethod"]) == 2
+    with pytest.raises(FetchError):
+        LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
+            f"{BASE}/orgs/nobody/did.json"
+        )

@@ -27,7 +27,9 @@ from microcred.quality.errors import InvalidRegistry, NotQualityBody, SelfAccred
 from microcred.quality.trust import (
     DatabaseTrust,
     StaticTrust,
+    TrustCache,
     add_endorsement_check,
+    add_platform_checks,
     add_trust_check,
 )
 from microcred.storage import utcnow
@@ -242,3 +244,46 @@ def test_endorsement_is_signed_stored_and_reported(session: Session) -> None:
     again = _award(session, provider, version)
     add_endorsement_check(again, session, base_url=BASE, fetcher=_fetcher(session))
     assert not [c for c in again.checks if c.name == "endorsements"]
+
+
+def test_trust_cache_follows_this_process_writes(session: Session) -> None:
+    """The per-process TrustCache answers repeated checks from memory, and a withdrawal or
+    a new endorsement made here shows in the next check."""
+    provider, version = make_issuer(session, "northbridge", "py-101")
+    employer = make_org(session, "acme-logistics", name="Acme Logistics")
+    owner = make_member(session, employer, "hr@acme.example", "owner")
+    body, qa = _body(session)
+    accredited = accreditation.accredit(
+        session, principal=qa, body=body, provider=provider, scope="Computing"
+    )
+    session.flush()
+    cache = TrustCache(seconds=60)
+
+    def checks() -> dict[str, str]:
+        report = add_platform_checks(
+            _award(session, provider, version),
+            session,
+            base_url=BASE,
+            fetcher=_fetcher(session),
+            cache=cache,
+        )
+        return {c.name: c.code for c in report.checks if c.name in ("issuer_trust", "endorsements")}
+
+    assert checks() == {"issuer_trust": "accredited"}
+    hits = cache.entries.hits
+    assert checks() == {"issuer_trust": "accredited"}
+    assert cache.entries.hits == hits + 1
+    endorsements.endorse(
+        session,
+        principal=owner,
+        endorser=employer,
+        target_type="definition",
+        organisation="northbridge",
+        definition="py-101",
+        comment="We hire people with this credential.",
+        base_url=BASE,
+        master_key=MASTER,
+    )
+    assert checks() == {"issuer_trust": "accredited", "endorsements": "endorsed"}
+    accreditation.withdraw(session, principal=qa, public_id=accredited.public_id, reason="Lapsed")
+    assert checks() == {"issuer_trust": "unknown_issuer", "endorsements": "endorsed"}

@@ -20,7 +20,7 @@ from microcred.accounts.types import Principal as PrincipalType
 from microcred.catalogue import service as catalogue
 from microcred.config import Settings
 from microcred.issuing import bulk, claims, service
-from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.documents import LocalDocumentCache, LocalDocuments
 from microcred.issuing.models import Award, BulkBatch
 from microcred.issuing.types import AWARD_STATUSES, EvidenceInput
 from microcred.jobs import JobRunner, build_runner
@@ -58,11 +58,22 @@ def job_runner(request: Request) -> JobRunner:
     return runner
 
 
-def local_fetcher(db: Session, settings: Settings, master_key: bytes) -> LocalDocuments:
-    """This app's own documents from the database; others over HTTPS (if allowed)."""
+def local_fetcher(
+    db: Session,
+    settings: Settings,
+    master_key: bytes,
+    *,
+    cache: LocalDocumentCache | None = None,
+) -> LocalDocuments:
+    """This app's own documents from the database (through ``cache``, the app's
+    ``document_cache``, when given); others over HTTPS (if allowed)."""
     fallback = HttpsFetcher() if settings.allow_network else None
     return LocalDocuments(
-        db, base_url=settings.public_base_url, master_key=master_key, fallback=fallback
+        db,
+        base_url=settings.public_base_url,
+        master_key=master_key,
+        fallback=fallback,
+        cache=cache,
     )
 
 

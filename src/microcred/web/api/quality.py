@@ -33,7 +33,12 @@ from microcred.errors import InvalidInput, NotFound
 from microcred.quality import accreditation, endorsements, registry, service
 from microcred.quality.errors import AccreditationNotFound, EndorsementNotFound
 from microcred.quality.models import Accreditation, Endorsement, TrustRegistry
-from microcred.quality.trust import DatabaseTrust, add_endorsement_check, add_trust_check
+from microcred.quality.trust import (
+    DatabaseTrust,
+    TrustCache,
+    add_platform_checks,
+    add_trust_check,
+)
 from microcred.quality.types import z
 from microcred.verification.fetching import HttpsFetcher
 from microcred.web.api.issuing import local_fetcher
@@ -56,12 +61,18 @@ router = APIRouter(tags=["quality"])
 
 
 def trust_checks(
-    report: VerificationReport, db: Session, settings: Settings, fetcher: Fetcher
+    report: VerificationReport,
+    db: Session,
+    settings: Settings,
+    fetcher: Fetcher,
+    *,
+    cache: TrustCache | None = None,
 ) -> VerificationReport:
-    """Add ``issuer_trust`` and ``endorsements`` to ``report`` (after ``verify()``)."""
-    add_trust_check(report, DatabaseTrust(db, base_url=settings.public_base_url))
-    add_endorsement_check(report, db, base_url=settings.public_base_url, fetcher=fetcher)
-    return report
+    """Add ``issuer_trust`` and ``endorsements`` to ``report`` (after ``verify()``),
+    through ``cache`` (the app's ``trust_cache``) when given."""
+    return add_platform_checks(
+        report, db, base_url=settings.public_base_url, fetcher=fetcher, cache=cache
+    )
 
 
 def accreditation_out(db: Session, row: Accreditation) -> AccreditationOut:

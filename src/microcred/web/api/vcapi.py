@@ -9,34 +9,44 @@
   ``MICROCRED_ALLOW_NETWORK`` is on. 200 when verified, 400 with the report when not.
 * ``POST /credentials/status`` — bearer token with scope ``revoke``; ``updateStatus``.
 
-The two verify endpoints are plain ``def`` routes (FastAPI runs them in its thread pool):
-measured under 32 clients, this serves about twice the requests of ``async def`` routes
-verifying inline, because the database reads block (psycopg is synchronous) and in the
-pool another request's CPU work overlaps them. Everything else a request needs is taken
-without further thread hops: the rate limit is an async dependency (in memory), and the
-session and settings come from ``app.state`` (the same objects the ``DbSession`` and
-``AppSettings`` dependencies use, with the same commit/rollback). Status lists that
-already passed verification are remembered in the app's ``status_list_cache`` (by the
-hash of their exact bytes; credentials never).
+How the two verify endpoints use the process. Verification is CPU work in Python: threads
+running it at once only contend for the GIL, and requests queued behind them would be
+served in no particular order. So each request is verified in a worker thread taken from
+the app's ``verify_limiter`` (one per process: requests wait their turn in arrival order
+on the event loop, which meanwhile reads and answers other connections). This app's own
+documents come from the database, through the app's ``document_cache`` and
+``trust_cache`` (``MICROCRED_VERIFY_CACHE_SECONDS``): when they hold the answers, a
+request touches no database connection. Status lists that already passed verification are
+remembered in ``status_list_cache`` (by the hash of their exact bytes; credentials never).
+
+A credential that needs a document from elsewhere (another issuer's DID document or
+status list, over HTTPS when ``MICROCRED_ALLOW_NETWORK`` is on) must not hold that single
+thread while it waits on a remote server: the first pass refuses the network, and when
+it turned out to need it, the request is verified again in a thread of the
+``network_limiter`` (16 at once), where waiting does not hold up anyone else.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
 
 from microcred.accounts.types import Principal as PrincipalType
 from microcred.config import Settings
+from microcred.credentials.errors import FetchError
 from microcred.credentials.report import CheckStatus, VerificationReport
 from microcred.credentials.status import StatusListCache
 from microcred.credentials.verify import verify
 from microcred.errors import InvalidInput
 from microcred.issuing import service
+from microcred.issuing.documents import LocalDocuments
 from microcred.issuing.errors import AwardNotFound
-from microcred.web.api.issuing import local_fetcher
+from microcred.verification.fetching import HttpsFetcher
 from microcred.web.api.quality import trust_checks
 from microcred.web.deps import (
     AppSettings,
@@ -55,7 +65,12 @@ from microcred.web.schemas.vcapi import (
     VerifyResponse,
 )
 
-__all__ = ["router"]
+__all__ = ["NETWORK_THREADS", "VERIFY_THREADS", "limiters", "router"]
+
+#: Verifications run at once per process from local documents (CPU work; see above).
+VERIFY_THREADS = 1
+#: Verifications run at once per process that wait on other servers.
+NETWORK_THREADS = 16
 
 router = APIRouter(tags=["vc-api"])
 _check_verify_limit = rate_limited("verify")
@@ -119,26 +134,78 @@ def _response(report: VerificationReport) -> Response:
     )
 
 
+class _NetworkDeferred:
+    """The first pass's stand-in for the network: refuses, and remembers it was asked."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def fetch(self, url: str, *, accept: str = "application/json") -> bytes:
+        self.asked = True
+        raise FetchError(f"{url} is on another server.", code="fetch_deferred")
+
+
 def _verify(
     document: dict[str, Any] | str,
     *,
     request: Request,
     challenge: str | None,
     domain: str | None,
-) -> Response:
+    network: bool,
+) -> Response | None:
     """Verify with a request-scoped session (committed at the end, rolled back on error,
-    like ``DbSession``), then add the trust checks."""
+    like ``DbSession``), then add the trust checks. Without ``network``, None when the
+    credential needs a document from another server (and the network is allowed)."""
     state = request.app.state
     settings: Settings = state.settings
     cache: StatusListCache | None = getattr(state, "status_list_cache", None)
     factory: sessionmaker[Session] = state.session_factory
+    deferred = _NetworkDeferred()
+    fallback: Any = None
+    if settings.allow_network:
+        fallback = HttpsFetcher() if network else deferred
     with factory() as db, db.begin():
-        fetcher = local_fetcher(db, settings, master_key_bytes(settings))
-        report = verify(
-            document, fetcher=fetcher, challenge=challenge, domain=domain, status_cache=cache
+        fetcher = LocalDocuments(
+            db,
+            base_url=settings.public_base_url,
+            master_key=master_key_bytes(settings),
+            fallback=fallback,
+            cache=state.document_cache,
         )
-        trust_checks(report, db, settings, fetcher)
+        try:
+            report = verify(
+                document, fetcher=fetcher, challenge=challenge, domain=domain, status_cache=cache
+            )
+            trust_checks(report, db, settings, fetcher, cache=state.trust_cache)
+        except FetchError:
+            if deferred.asked:
+                return None
+            raise
+        if deferred.asked:
+            return None
         return _response(report)
+
+
+async def _verified(
+    document: dict[str, Any] | str,
+    request: Request,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> Response:
+    state = request.app.state
+    check = partial(_verify, document, request=request, challenge=challenge, domain=domain)
+    answer = await to_thread.run_sync(partial(check, network=False), limiter=state.verify_limiter)
+    if answer is None:
+        answer = await to_thread.run_sync(
+            partial(check, network=True), limiter=state.network_limiter
+        )
+        assert answer is not None
+    return answer
+
+
+def limiters() -> tuple[CapacityLimiter, CapacityLimiter]:
+    """The app's ``verify_limiter`` and ``network_limiter`` (see the module docstring)."""
+    return CapacityLimiter(VERIFY_THREADS), CapacityLimiter(NETWORK_THREADS)
 
 
 @router.post(
@@ -147,8 +214,8 @@ def _verify(
     dependencies=_verify_limit,
     responses={400: {"description": "Not verified; the report says why"}},
 )
-def verify_credential(body: VerifyRequest, request: Request) -> Response:
-    return _verify(body.verifiableCredential, request=request, challenge=None, domain=None)
+async def verify_credential(body: VerifyRequest, request: Request) -> Response:
+    return await _verified(body.verifiableCredential, request)
 
 
 @router.post(
@@ -157,12 +224,9 @@ def verify_credential(body: VerifyRequest, request: Request) -> Response:
     dependencies=_verify_limit,
     responses={400: {"description": "Not verified; the report says why"}},
 )
-def verify_presentation(body: VerifyPresentationRequest, request: Request) -> Response:
-    return _verify(
-        body.verifiablePresentation,
-        request=request,
-        challenge=body.options.challenge,
-        domain=body.options.domain,
+async def verify_presentation(body: VerifyPresentationRequest, request: Request) -> Response:
+    return await _verified(
+        body.verifiablePresentation, request, body.options.challenge, body.options.domain
     )
 
 
