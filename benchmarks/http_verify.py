@@ -5,10 +5,14 @@ with organisation ``bench`` and distinct credentials issued through the bulk pat
 awards, real status lists). Then, on every core of the machine:
 
 1. in-process rate: one process per core, each verifying its own share of the
-   credentials the way the endpoint does (JSON text -> ``verify()`` with the app's local
-   fetcher, a new database session per credential, and one status-list cache per process
-   like the app's), for a few seconds;
-2. HTTP rate: the app served by ``uvicorn --workers <cores>`` on 127.0.0.1, loaded by a
+   credentials the way the endpoint does, minus HTTP (JSON text -> ``verify()`` with the
+   app's local fetcher and a new database session per credential, then the
+   ``issuer_trust``/``endorsements`` checks; per process the same caches as an app:
+   status lists that passed, stored documents and trust entries for
+   ``MICROCRED_VERIFY_CACHE_SECONDS``), for a few seconds;
+2. HTTP rate: the app (``microcred.web.app:app_from_environment``) served by uvicorn
+   with uvloop and httptools and ``--workers <cores>``, as ``microcred serve --workers``
+   runs it (here without the access log), on 127.0.0.1, loaded by a
    separate process: an asyncio generator with 32 keep-alive HTTP/1.1 connections, each
    sending the next credential as soon as its previous answer arrived (so at most 32
    requests are in flight), for ``--http-seconds`` (default 60) after a 3-second warm-up;
@@ -17,9 +21,11 @@ awards, real status lists). Then, on every core of the machine:
 Every request carries a different credential (the pool is sized from the in-process
 rate; if the load still exhausts it, it starts over and the note says how many requests
 repeated one). No credential's verification is cached; only status lists whose exact
-bytes already passed verification are (in both the server and the reference, see
-``microcred.credentials.status.cache``). The rate limiter is set out of the
-way (``MICROCRED_RATE_LIMIT_PER_MINUTE``), since all clients share one address.
+bytes already passed verification are (``microcred.credentials.status.cache``), and the
+database reads verification repeats (the stored lists, the issuer's trust entries) are
+kept for ``MICROCRED_VERIFY_CACHE_SECONDS`` (``microcred.storage.cache``), in the server
+and in the reference alike. The rate limiter is set out of the way
+(``MICROCRED_RATE_LIMIT_PER_MINUTE``), since all clients share one address.
 """
 
 from __future__ import annotations
@@ -35,7 +41,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from benchmarks.dbsetup import (
@@ -52,24 +57,18 @@ from benchmarks.rows import Config, Row
 from microcred.accounts import service as accounts
 from microcred.accounts.types import Actor
 from microcred.catalogue import service as catalogue
+from microcred.config import Settings
 from microcred.credentials.status import MemoryStatusListCache
 from microcred.credentials.verify import verify
 from microcred.issuing import bulk
-from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.documents import LocalDocumentCache, LocalDocuments
 from microcred.issuing.models import Award
+from microcred.quality.trust import TrustCache, add_platform_checks
 from microcred.storage import create_engine, session_factory, transaction
 
 CONCURRENCY = 32
 WARMUP_SECONDS = 3.0
 GROUP = "3. HTTP verify"
-
-
-def create() -> FastAPI:
-    """The app for uvicorn's ``--factory`` (settings from the environment)."""
-    from microcred.config import Settings  # noqa: PLC0415 - only in the server process
-    from microcred.web.app import create_app  # noqa: PLC0415
-
-    return create_app(Settings.load())
 
 
 # -- credentials ------------------------------------------------------------------------
@@ -122,6 +121,9 @@ def _inprocess_worker(args: tuple[str, str, int, int, float]) -> tuple[int, floa
     with Path(path).open(encoding="utf-8") as handle:
         bodies = [line for i, line in enumerate(handle) if i % shares == share]
     cache = MemoryStatusListCache()
+    seconds_cached = Settings.model_fields["verify_cache_seconds"].default
+    documents = LocalDocumentCache(seconds=seconds_cached)
+    trust = TrustCache(seconds=seconds_cached)
     done = failed = 0
     started = time.perf_counter()
     deadline = started + seconds
@@ -130,8 +132,11 @@ def _inprocess_worker(args: tuple[str, str, int, int, float]) -> tuple[int, floa
             break
         with factory() as session:
             document = json.loads(body)["verifiableCredential"]
-            fetcher = LocalDocuments(session, base_url=BASE, master_key=MASTER.encode())
+            fetcher = LocalDocuments(
+                session, base_url=BASE, master_key=MASTER.encode(), cache=documents
+            )
             report = verify(document, fetcher=fetcher, status_cache=cache)
+            add_platform_checks(report, session, base_url=BASE, fetcher=fetcher, cache=trust)
             session.commit()
         done += 1
         failed += not report.verified
@@ -284,7 +289,7 @@ def _http(db: Database, path: Path, cores: int, seconds: float) -> dict[str, Any
             sys.executable,
             "-m",
             "uvicorn",
-            "benchmarks.http_verify:create",
+            "microcred.web.app:app_from_environment",
             "--factory",
             "--host",
             "127.0.0.1",

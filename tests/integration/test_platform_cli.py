@@ -268,8 +268,8 @@ def test_demo_and_domain_commands_through_the_cli(
 def test_serve_and_worker_commands(
     database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """`microcred serve` answers on the port it was given; `microcred worker --once` does the
-    pending work (none here) and exits."""
+    """`microcred serve` answers on the port it was given (with one process and with
+    ``--workers 2``); `microcred worker --once` does the pending work (none here) and exits."""
     import os
     import socket
     import subprocess
@@ -290,34 +290,39 @@ def test_serve_and_worker_commands(
         timeout=120,
     )
     assert worker.returncode == 0, worker.stderr.decode()[-2000:]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            command,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-                assert time.monotonic() < deadline, "microcred serve did not start"
-                time.sleep(0.2)
-        assert response.status_code == 200
-        assert response.json() == {"status": "ok"}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    for workers in ("1", "2"):  # one process, and uvicorn's supervisor with two workers
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            [
+                command,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                workers,
+            ],
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None, (
+                        server.stderr.read().decode() if server.stderr else ""
+                    )
+                    assert time.monotonic() < deadline, "microcred serve did not start"
+                    time.sleep(0.2)
+            assert response.status_code == 200
+            assert response.json() == {"status": "ok"}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
