@@ -196,7 +196,10 @@ def test_issue_a_vc11_credential(client: TestClient, tokens: dict[str, Any]) -> 
 
 
 def test_repeated_verification_reads_the_database_once(
-    client: TestClient, tokens: dict[str, Any], connection: Connection
+    client: TestClient,
+    tokens: dict[str, Any],
+    connection: Connection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What verification reads (the issuer's status lists, its trust entries) is kept by
     the app: verifying a second credential of the same issuer sends no SQL at all."""
@@ -215,6 +218,14 @@ def test_repeated_verification_reads_the_database_once(
     def record(*args: Any) -> None:
         seen.append(str(args[2]))
 
+    threads: list[Any] = []
+    real_run_sync = vcapi.to_thread.run_sync
+
+    async def counting_run_sync(*args: Any, **kwargs: Any) -> Any:
+        threads.append(args[0])
+        return await real_run_sync(*args, **kwargs)
+
+    monkeypatch.setattr(vcapi.to_thread, "run_sync", counting_run_sync)
     event.listen(connection, "before_cursor_execute", record)
     try:
         second = client.post("/credentials/verify", json={"verifiableCredential": issued[1]})
@@ -223,6 +234,7 @@ def test_repeated_verification_reads_the_database_once(
     assert second.status_code == 200, second.text
     assert {"proof", "status"} <= set(second.json()["checks"])
     assert seen == [], seen
+    assert threads == []  # verified on the event loop, from the caches alone
 
 
 def test_a_credential_needing_another_server_is_verified_in_the_network_pool(

@@ -16,7 +16,10 @@ A :class:`LocalDocumentCache` (one per web process, see
 :class:`~microcred.storage.cache.ReadCache`) lets instances share the stored lists and DID
 documents they read: writes by this process are seen at once, writes by other processes
 within the cache's ``seconds``. Lists whose stored signature is behind their bits are
-never taken from it (they are signed again, a write).
+never taken from it (they are signed again, a write). With ``cached_only``, an instance
+answers from that cache alone and never touches its session: anything else fails with
+``fetch_deferred`` and sets :attr:`LocalDocuments.missed` (for code on an event loop,
+which then does the work again where it may wait on the database).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from microcred.issuing import service
 from microcred.issuing import status as status_lists
 from microcred.issuing.models import StatusList
 from microcred.issuing.types import STATUS_PURPOSES
-from microcred.storage import ReadCache
+from microcred.storage import NotCached, ReadCache
 
 __all__ = ["LocalDocumentCache", "LocalDocuments"]
 
@@ -101,9 +104,15 @@ class LocalDocuments:
         master_key: bytes,
         fallback: Fetcher | None = None,
         cache: LocalDocumentCache | None = None,
+        cached_only: bool = False,
     ) -> None:
+        if cached_only and cache is None:
+            raise ValueError("cached_only needs a cache")
         self._session = session
         self._cache = cache
+        self._cached_only = cached_only
+        #: Whether a fetch needed the database while ``cached_only``.
+        self.missed = False
         self._base = urlsplit(base_url.rstrip("/"))
         self._netlocs = _local_netlocs(self._base)
         self._base_url = base_url.rstrip("/")
@@ -127,12 +136,20 @@ class LocalDocuments:
             if self._fallback is None:
                 raise FetchError(f"{url} is not a document of this server.", code="fetch_refused")
             return self._fallback.fetch(url, accept=accept)
-        data = self._answer([unquote(p) for p in path.strip("/").split("/")])
+        try:
+            data = self._answer([unquote(p) for p in path.strip("/").split("/")])
+        except NotCached:
+            self.missed = True
+            raise FetchError(
+                f"{url} is not in this process's cache yet.", code="fetch_deferred"
+            ) from None
         if data is None:
             raise FetchError(f"{url} does not exist on this server.", code="fetch_http_status")
         return data
 
     def _organisation(self, slug: str) -> Organisation | None:
+        if self._cached_only:
+            raise NotCached(slug)
         if slug not in self._organisations:
             self._organisations[slug] = self._session.scalar(
                 select(Organisation).where(Organisation.slug == slug)
@@ -161,7 +178,9 @@ class LocalDocuments:
         lists of every purpose with this sequence number), else None."""
         if self._cache is not None:
             lists = self._cache.status_lists.get(
-                (slug, sequence), lambda: self._current_lists(slug, sequence)
+                (slug, sequence),
+                lambda: self._current_lists(slug, sequence),
+                cached_only=self._cached_only,
             )
             return dict(lists).get(purpose)
         prefetched = self._prefetched.pop((slug, purpose, sequence), None)
@@ -207,8 +226,12 @@ class LocalDocuments:
             slug = segments[1]
             if self._cache is None:
                 return self._did_document(slug)
-            return self._cache.did_documents.get(slug, lambda: self._did_document(slug))
+            return self._cache.did_documents.get(
+                slug, lambda: self._did_document(slug), cached_only=self._cached_only
+            )
         if len(segments) == 2 and segments[0] == "credentials":
+            if self._cached_only:
+                raise NotCached(segments[1])
             award = service.find_award(self._session, segments[1])
             return None if award is None else award.credential_bytes
         return None

@@ -17,7 +17,9 @@ A :class:`TrustCache` (one per web process) keeps what these checks read for eac
 (registry entries, verified endorsements) for a few seconds, so that verifying many
 credentials of the same issuer does not repeat the same queries and the endorsements'
 own verification: writes by this process are seen at once, by other processes within
-``seconds`` (see :class:`~microcred.storage.cache.ReadCache`).
+``seconds`` (see :class:`~microcred.storage.cache.ReadCache`). With ``cached_only`` the
+checks answer from that cache alone and raise
+:class:`~microcred.storage.cache.NotCached` when they would need the database.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from microcred.quality.accreditation import current_accreditations
 from microcred.quality.models import Endorsement, TrustRegistry, TrustRegistryEntry
 from microcred.quality.registry import registry_name
 from microcred.quality.types import TrustEntry, z
-from microcred.storage import ReadCache, utcnow
+from microcred.storage import NotCached, ReadCache, utcnow
 
 __all__ = [
     "DatabaseTrust",
@@ -123,16 +125,24 @@ class DatabaseTrust:
         base_url: str,
         now: datetime | None = None,
         cache: TrustCache | None = None,
+        cached_only: bool = False,
     ) -> None:
         self.session = session
         self.base_url = base_url
         self.now = now or utcnow()
         self.cache = cache
+        self.cached_only = cached_only
 
     def entries_for(self, issuer: str) -> list[TrustEntry]:
         if self.cache is None:
+            if self.cached_only:
+                raise NotCached(issuer)
             return self._entries_for(issuer)
-        return list(self.cache.entries.get(issuer, lambda: tuple(self._entries_for(issuer))))
+        return list(
+            self.cache.entries.get(
+                issuer, lambda: tuple(self._entries_for(issuer)), cached_only=self.cached_only
+            )
+        )
 
     def _entries_for(self, issuer: str) -> list[TrustEntry]:
         own = registry_name(self.base_url)
@@ -311,16 +321,21 @@ def add_endorsement_check(
     fetcher: Fetcher | None,
     now: datetime | None = None,
     cache: TrustCache | None = None,
+    cached_only: bool = False,
 ) -> VerificationReport:
     """Add ``endorsements``: verified endorsements of the credential's definition (when it
     is one of this platform's) and of its issuer. Nothing is added when there are none."""
     if report.kind != "presentation" and report.document is not None:
         key = (_achievement_key(report.document, base_url), issuer_of(report.document))
         if cache is None or now is not None:
+            if cached_only:
+                raise NotCached(key)
             found = _verified_endorsements(session, key, fetcher=fetcher, now=now)
         else:
             found = cache.endorsements.get(
-                key, lambda: _verified_endorsements(session, key, fetcher=fetcher, now=None)
+                key,
+                lambda: _verified_endorsements(session, key, fetcher=fetcher, now=None),
+                cached_only=cached_only,
             )
         listed = [dict(item) for item in found]
         if listed:
@@ -336,7 +351,13 @@ def add_endorsement_check(
             )
     for nested in report.credentials:
         add_endorsement_check(
-            nested, session, base_url=base_url, fetcher=fetcher, now=now, cache=cache
+            nested,
+            session,
+            base_url=base_url,
+            fetcher=fetcher,
+            now=now,
+            cache=cache,
+            cached_only=cached_only,
         )
     return report
 
@@ -348,9 +369,15 @@ def add_platform_checks(
     base_url: str,
     fetcher: Fetcher | None,
     cache: TrustCache | None = None,
+    cached_only: bool = False,
 ) -> VerificationReport:
     """Add ``issuer_trust`` and ``endorsements`` to ``report`` (after ``verify()``), as
-    every verification on this platform does (API, pages, employers' checks)."""
-    add_trust_check(report, DatabaseTrust(session, base_url=base_url, cache=cache))
-    add_endorsement_check(report, session, base_url=base_url, fetcher=fetcher, cache=cache)
+    every verification on this platform does (API, pages, employers' checks). With
+    ``cached_only``, :class:`~microcred.storage.cache.NotCached` when the ``cache`` does not
+    hold the answers (nothing is read from the database)."""
+    lookup = DatabaseTrust(session, base_url=base_url, cache=cache, cached_only=cached_only)
+    add_trust_check(report, lookup)
+    add_endorsement_check(
+        report, session, base_url=base_url, fetcher=fetcher, cache=cache, cached_only=cached_only
+    )
     return report

@@ -6,11 +6,12 @@ on both.
 """
 
 from microcred.storage.base import Base, UTCDateTime, utcnow
-from microcred.storage.cache import ReadCache
+from microcred.storage.cache import NotCached, ReadCache
 from microcred.storage.engine import create_engine, session_factory, transaction
 
 __all__ = [
     "Base",
+    "NotCached",
     "ReadCache",
     "UTCDateTime",
     "create_engine",

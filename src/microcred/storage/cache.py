@@ -13,7 +13,9 @@ dataclasses; never ORM objects, which belong to one session) for at most ``secon
 
 Entries are kept in least-recently-used order up to ``max_entries``. Loaders run outside
 the lock (two threads may load the same key at once; both answers are equally fresh).
-Exceptions are never cached.
+Exceptions are never cached. ``get(..., cached_only=True)`` never loads: it raises
+:class:`NotCached` instead, for callers that must not wait on the database (code running
+on an event loop) and retry elsewhere.
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ from typing import Generic, TypeVar
 
 from microcred.storage.changes import generation
 
-__all__ = ["ReadCache"]
+__all__ = ["NotCached", "ReadCache"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+class NotCached(Exception):
+    """The answer is not in the cache, and the caller asked not to load it."""
 
 
 class ReadCache(Generic[K, V]):
@@ -56,9 +62,12 @@ class ReadCache(Generic[K, V]):
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: K, load: Callable[[], V]) -> V:
-        """The cached answer for ``key``, or ``load()`` (then remembered)."""
+    def get(self, key: K, load: Callable[[], V], *, cached_only: bool = False) -> V:
+        """The cached answer for ``key``, or ``load()`` (then remembered); with
+        ``cached_only``, :class:`NotCached` instead of loading."""
         if self.seconds == 0:
+            if cached_only:
+                raise NotCached(key)
             return load()
         # Read the counters and the clock *before* loading: a write during the load makes
         # the stored entry stale (its generation is then already behind).
@@ -71,6 +80,8 @@ class ReadCache(Generic[K, V]):
                 self.hits += 1
                 return entry[2]
             self.misses += 1
+        if cached_only:
+            raise NotCached(key)
         value = load()
         with self._lock:
             self._entries[key] = (current, now, value)

@@ -274,3 +274,34 @@ def test_shared_cache_did_documents(session: Session) -> None:
         LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
             f"{BASE}/orgs/nobody/did.json"
         )
+
+
+def test_cached_only_answers_from_the_cache_or_defers(session: Session) -> None:
+    """``cached_only`` instances never query: a document the cache lacks is a
+    ``fetch_deferred`` error and sets ``missed``; once cached, it is served."""
+    _award(session)
+    cache = LocalDocumentCache(seconds=60, clock=_Clock())
+    with pytest.raises(ValueError, match="cache"):
+        LocalDocuments(session, base_url=BASE, master_key=MASTER, cached_only=True)
+    cold = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache, cached_only=True)
+    with _statements(session) as seen:
+        for url in (_url("revocation"), f"{BASE}/orgs/acme/did.json", f"{BASE}/credentials/x"):
+            with pytest.raises(FetchError) as caught:
+                cold.fetch(url)
+            assert caught.value.code == "fetch_deferred"
+    assert seen == [] and cold.missed
+    LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
+        _url("revocation")
+    )  # signs and stores
+    session.flush()
+    LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache).fetch(
+        _url("revocation")
+    )  # caches the stored list
+    warm = LocalDocuments(session, base_url=BASE, master_key=MASTER, cache=cache, cached_only=True)
+    with _statements(session) as seen:
+        assert json.loads(warm.fetch(_url("revocation")))["type"][1] == (
+            "BitstringStatusListCredential"
+        )
+        with pytest.raises(FetchError):  # the suspension list is not signed yet: a write
+            warm.fetch(_url("suspension"))
+    assert seen == [] and warm.missed

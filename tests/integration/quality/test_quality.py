@@ -32,7 +32,7 @@ from microcred.quality.trust import (
     add_platform_checks,
     add_trust_check,
 )
-from microcred.storage import utcnow
+from microcred.storage import NotCached, utcnow
 
 
 def _body(session: Session) -> tuple[Organisation, Principal]:
@@ -273,6 +273,35 @@ def test_trust_cache_follows_this_process_writes(session: Session) -> None:
     hits = cache.entries.hits
     assert checks() == {"issuer_trust": "accredited"}
     assert cache.entries.hits == hits + 1
+    # Answered from the cache alone when asked (as on an event loop); never a query.
+    award = issuing.award(
+        session,
+        organisation=provider,
+        version=version,
+        recipient_email="learner@example.org",
+        actor=SYSTEM,
+        base_url=BASE,
+        master_key=MASTER,
+    )
+    for cached_only in (False, False, True):  # the first also signs the status lists
+        report = add_platform_checks(
+            verify_award(session, award),
+            session,
+            base_url=BASE,
+            fetcher=_fetcher(session),
+            cache=cache,
+            cached_only=cached_only,
+        )
+        assert [c.code for c in report.checks if c.name == "issuer_trust"] == ["accredited"]
+    with pytest.raises(NotCached):
+        add_platform_checks(
+            verify_award(session, award),
+            session,
+            base_url=BASE,
+            fetcher=_fetcher(session),
+            cache=TrustCache(seconds=60),
+            cached_only=True,
+        )
     endorsements.endorse(
         session,
         principal=owner,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from microcred.storage import ReadCache
+from microcred.storage import NotCached, ReadCache
 from microcred.storage.changes import bump, generation
 
 
@@ -126,3 +126,17 @@ def test_generation_grows_with_every_bump_from_any_thread() -> None:
         thread.join()
     bump(["t_unit_j"])
     assert generation(["t_unit_i", "t_unit_j"]) == before + 2001
+
+
+def test_cached_only_never_loads() -> None:
+    cache: ReadCache[str, str] = ReadCache(["t_unit_k"], seconds=60, clock=Clock())
+    with pytest.raises(NotCached):
+        cache.get("k", lambda: pytest.fail("loaded"), cached_only=True)
+    cache.get("k", lambda: "v")
+    assert cache.get("k", lambda: pytest.fail("loaded"), cached_only=True) == "v"
+    bump(["t_unit_k"])
+    with pytest.raises(NotCached):
+        cache.get("k", lambda: pytest.fail("loaded"), cached_only=True)
+    off: ReadCache[str, str] = ReadCache(["t_unit_k"], seconds=0)
+    with pytest.raises(NotCached):
+        off.get("k", lambda: "v", cached_only=True)

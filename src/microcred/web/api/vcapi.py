@@ -9,21 +9,26 @@
   ``MICROCRED_ALLOW_NETWORK`` is on. 200 when verified, 400 with the report when not.
 * ``POST /credentials/status`` — bearer token with scope ``revoke``; ``updateStatus``.
 
-How the two verify endpoints use the process. Verification is CPU work in Python: threads
-running it at once only contend for the GIL, and requests queued behind them would be
-served in no particular order. So each request is verified in a worker thread taken from
-the app's ``verify_limiter`` (one per process: requests wait their turn in arrival order
-on the event loop, which meanwhile reads and answers other connections). This app's own
-documents come from the database, through the app's ``document_cache`` and
-``trust_cache`` (``MICROCRED_VERIFY_CACHE_SECONDS``): when they hold the answers, a
-request touches no database connection. Status lists that already passed verification are
-remembered in ``status_list_cache`` (by the hash of their exact bytes; credentials never).
+How the two verify endpoints use the process. Verification is CPU work in Python, and
+what it reads from this server (its status lists and DID documents, the issuer's trust
+entries and endorsements) is kept by the app's ``document_cache`` and ``trust_cache``
+(``MICROCRED_VERIFY_CACHE_SECONDS``; status lists that already passed verification are
+also remembered in ``status_list_cache``, by the hash of their exact bytes; credentials
+never). A request is verified in up to three passes, each allowed to wait on more:
 
-A credential that needs a document from elsewhere (another issuer's DID document or
-status list, over HTTPS when ``MICROCRED_ALLOW_NETWORK`` is on) must not hold that single
-thread while it waits on a remote server: the first pass refuses the network, and when
-it turned out to need it, the request is verified again in a thread of the
-``network_limiter`` (16 at once), where waiting does not hold up anyone else.
+1. on the event loop, from those caches alone: nothing touches the database or the
+   network, so nothing blocks the loop, and requests are served in arrival order without
+   a thread hop (threads running Python at once only contend for the GIL). Almost every
+   request ends here;
+2. when a cache lacked something (at most once per document and process every few
+   seconds), again in a worker thread taken from ``verify_limiter`` (one per process),
+   reading the database and refilling the caches;
+3. when the credential needs a document from another server (another issuer's DID
+   document or status list, over HTTPS when ``MICROCRED_ALLOW_NETWORK`` is on), again in a
+   thread of ``network_limiter`` (16 at once), where waiting on a remote server holds up
+   no one else.
+
+Every pass verifies the whole credential; an earlier pass's partial work is dropped.
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ from microcred.errors import InvalidInput
 from microcred.issuing import service
 from microcred.issuing.documents import LocalDocuments
 from microcred.issuing.errors import AwardNotFound
+from microcred.quality.trust import add_platform_checks
+from microcred.storage import NotCached
 from microcred.verification.fetching import HttpsFetcher
-from microcred.web.api.quality import trust_checks
 from microcred.web.deps import (
     AppSettings,
     DbSession,
@@ -145,17 +151,20 @@ class _NetworkDeferred:
         raise FetchError(f"{url} is on another server.", code="fetch_deferred")
 
 
+#: The passes of a verification (see the module docstring).
+_CACHED, _DATABASE, _NETWORK = "cached", "database", "network"
+
+
 def _verify(
     document: dict[str, Any] | str,
     *,
     request: Request,
     challenge: str | None,
     domain: str | None,
-    network: bool,
+    mode: str,
 ) -> Response | None:
-    """Verify with a request-scoped session (committed at the end, rolled back on error,
-    like ``DbSession``), then add the trust checks. Without ``network``, None when the
-    credential needs a document from another server (and the network is allowed)."""
+    """One pass: the answer, or None when the credential needs what this pass may not
+    wait for (``cached``: the database; ``database``: another server)."""
     state = request.app.state
     settings: Settings = state.settings
     cache: StatusListCache | None = getattr(state, "status_list_cache", None)
@@ -163,7 +172,9 @@ def _verify(
     deferred = _NetworkDeferred()
     fallback: Any = None
     if settings.allow_network:
-        fallback = HttpsFetcher() if network else deferred
+        fallback = HttpsFetcher() if mode == _NETWORK else deferred
+    cached_only = mode == _CACHED
+    # In the cached pass the session is never used (no connection is taken).
     with factory() as db, db.begin():
         fetcher = LocalDocuments(
             db,
@@ -171,17 +182,29 @@ def _verify(
             master_key=master_key_bytes(settings),
             fallback=fallback,
             cache=state.document_cache,
+            cached_only=cached_only,
         )
         try:
             report = verify(
                 document, fetcher=fetcher, challenge=challenge, domain=domain, status_cache=cache
             )
-            trust_checks(report, db, settings, fetcher, cache=state.trust_cache)
+            if fetcher.missed:
+                return None
+            add_platform_checks(
+                report,
+                db,
+                base_url=settings.public_base_url,
+                fetcher=fetcher,
+                cache=state.trust_cache,
+                cached_only=cached_only,
+            )
+        except NotCached:
+            return None
         except FetchError:
-            if deferred.asked:
+            if deferred.asked or fetcher.missed:
                 return None
             raise
-        if deferred.asked:
+        if deferred.asked or fetcher.missed:
             return None
         return _response(report)
 
@@ -194,10 +217,14 @@ async def _verified(
 ) -> Response:
     state = request.app.state
     check = partial(_verify, document, request=request, challenge=challenge, domain=domain)
-    answer = await to_thread.run_sync(partial(check, network=False), limiter=state.verify_limiter)
+    answer = check(mode=_CACHED)
     if answer is None:
         answer = await to_thread.run_sync(
-            partial(check, network=True), limiter=state.network_limiter
+            partial(check, mode=_DATABASE), limiter=state.verify_limiter
+        )
+    if answer is None:
+        answer = await to_thread.run_sync(
+            partial(check, mode=_NETWORK), limiter=state.network_limiter
         )
         assert answer is not None
     return answer
