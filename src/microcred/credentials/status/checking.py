@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from microcred.credentials.datamodel import issuer_id
@@ -409,6 +410,26 @@ def _check_bitstring(
     return _bitstring_outcome(position, parsed, value)
 
 
+#: Decoded lists up to this size are remembered (a list is usually the 16 KB minimum).
+_REMEMBERED_BYTES = 256 * 1024
+
+
+@lru_cache(maxsize=128)
+def _expanded_small(encoded: str) -> Bitstring | None:
+    bits = Bitstring.decode(encoded)
+    return bits if len(bits) <= _REMEMBERED_BYTES * 8 else None
+
+
+def _expanded(encoded: Any) -> Bitstring:
+    """The Bitstring Expansion Algorithm of ``encoded``, remembered for small lists: the
+    result is a pure function of the string (a verifier checking many credentials against
+    one list expands it once). Only read from, never changed. At most 128 lists of 256 KB
+    are kept; larger ones are expanded every time. Errors are never remembered."""
+    if not isinstance(encoded, str):
+        return Bitstring.decode(encoded)  # raises the usual StatusListError
+    return _expanded_small(encoded) or Bitstring.decode(encoded)
+
+
 def _read_bitstring_value(
     parsed: _BitstringEntry, session: _Session, expected_issuer: str | None, now: datetime
 ) -> int:
@@ -442,7 +463,7 @@ def _read_bitstring_value(
         )
     # Steps 6-7: expand the bitstring.
     try:
-        bits = Bitstring.decode(subject.get("encodedList"))  # type: ignore[arg-type]
+        bits = _expanded(subject.get("encodedList"))
     except StatusListError as exc:
         raise _Failure("status_list_invalid", f"The status list {url}: {exc.message}") from None
     # Step 8: the list must hold at least the minimum number of entries.

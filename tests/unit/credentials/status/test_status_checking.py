@@ -325,3 +325,25 @@ def test_revocation_list_failures() -> None:
     anonymous = _rl_credential()
     del anonymous["id"]
     assert [c.code for c in _check(anonymous, Lists({RL_URL: {}}))] == ["status_entry_invalid"]
+
+
+def test_expanded_lists_are_remembered_only_when_small_and_never_changed() -> None:
+    """The expansion of an encodedList is reused (a pure function of the string); large
+    lists and invalid ones are expanded (or refused) every time."""
+    from microcred.credentials.status import checking
+
+    small = Bitstring()
+    small.set(7)
+    encoded = small.encode()
+    first = checking._expanded(encoded)
+    assert checking._expanded(encoded) is first
+    assert first.get(7) and not first.get(8)
+    other = Bitstring()
+    other.set(8)
+    assert checking._expanded(other.encode()).get(8)
+    large = Bitstring(checking._REMEMBERED_BYTES * 8 + 8 * 1024)
+    large_encoded = large.encode()
+    assert checking._expanded(large_encoded) is not checking._expanded(large_encoded)
+    for bad in ("H4sIAAAA", "u!!!", 5):
+        with pytest.raises(StatusListError):
+            checking._expanded(bad)
