@@ -10,13 +10,13 @@ awards, real status lists). Then, on every core of the machine:
    ``issuer_trust``/``endorsements`` checks; per process the same caches as an app:
    status lists that passed, stored documents and trust entries for
    ``MICROCRED_VERIFY_CACHE_SECONDS``), for a few seconds;
-2. HTTP rate: the app (``microcred.web.app:app_from_environment``) served by uvicorn
-   with uvloop and httptools and ``--workers <cores>``, as ``microcred serve --workers``
-   runs it (here without the access log), on 127.0.0.1, loaded by a
-   separate process: an asyncio generator with 32 keep-alive HTTP/1.1 connections, each
-   sending the next credential as soon as its previous answer arrived (so at most 32
-   requests are in flight), for ``--http-seconds`` (default 60) after a 3-second warm-up;
-   it records every latency and counts every non-200 answer or connection error.
+2. HTTP rate: the app served by ``microcred serve --workers <cores> --no-access-log``
+   (uvicorn with uvloop and httptools, one listening socket per worker) on 127.0.0.1,
+   loaded by a separate process (once every worker is up): an asyncio generator (on
+   uvloop) with 32 keep-alive HTTP/1.1 connections, each sending the next credential as
+   soon as its previous answer arrived (so at most 32 requests are in flight), for
+   ``--http-seconds`` (default 60) after a 3-second warm-up; it records every latency
+   and counts every non-200 answer or connection error.
 
 Every request carries a different credential (the pool is sized from the in-process
 rate; if the load still exhausts it, it starts over and the note says how many requests
@@ -41,10 +41,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import uvloop
 from sqlalchemy import select
 
 from benchmarks.dbsetup import (
     BASE,
+    CLI,
     DEFINITION,
     MASTER,
     ORG,
@@ -251,7 +253,9 @@ async def _load(port: int, path: str, seconds: float, concurrency: int) -> dict[
 def load_main() -> None:
     """``python -c 'from benchmarks.http_verify import load_main; load_main()' port path s``"""
     port, path, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
-    result = asyncio.run(_load(port, path, seconds, CONCURRENCY))
+    # uvloop (installed with uvicorn[standard]) keeps the generator's own CPU use low: it
+    # shares the cores with the server it measures.
+    result = uvloop.run(_load(port, path, seconds, CONCURRENCY))
     print(json.dumps(result))
 
 
@@ -264,7 +268,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+def _wait_ready(
+    port: int, server: subprocess.Popen[bytes], log: Path, workers: int, timeout: float = 60.0
+) -> None:
+    """Until /healthz answers and every worker has logged its start (connections opened
+    before a worker listens would all go to the others)."""
     deadline = time.monotonic() + timeout
     request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     while time.monotonic() < deadline:
@@ -273,8 +281,9 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60.
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
                 sock.sendall(request.encode())
-                if sock.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
+                ready = sock.recv(64).startswith(b"HTTP/1.1 200")
+            if ready and log.read_bytes().count(b"Application startup complete") >= workers:
+                return
         except OSError:
             pass
         time.sleep(0.2)
@@ -284,13 +293,12 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60.
 def _http(db: Database, path: Path, cores: int, seconds: float) -> dict[str, Any]:
     port = _free_port()
     env = db.env(MICROCRED_RATE_LIMIT_PER_MINUTE="1000000000")
+    log_path = db.workdir / "server.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "microcred.web.app:app_from_environment",
-            "--factory",
+            *CLI,
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
@@ -298,15 +306,13 @@ def _http(db: Database, path: Path, cores: int, seconds: float) -> dict[str, Any
             "--workers",
             str(cores),
             "--no-access-log",
-            "--log-level",
-            "warning",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
-        _wait_ready(port, server)
+        _wait_ready(port, server, log_path, cores)
         load = subprocess.run(
             [
                 sys.executable,
@@ -329,8 +335,7 @@ def _http(db: Database, path: Path, cores: int, seconds: float) -> dict[str, Any
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        if server.stderr:
-            server.stderr.close()
+        log.close()
 
 
 def run(config: Config) -> list[Row]:
@@ -364,7 +369,8 @@ def run(config: Config) -> list[Row]:
         else ", every request a distinct credential"
     )
     note = (
-        f"{CONCURRENCY} clients, {result['seconds']:.0f} s, uvicorn {cores} workers, {kind}; "
+        f"{CONCURRENCY} clients, {result['seconds']:.0f} s, microcred serve --workers {cores}, "
+        f"{kind}; "
         f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
         f"{result['errors']} errors{' (' + result['last_error'] + ')' if result['errors'] else ''}"
         f", {result['requests']:,} requests over {total:,} credentials{repeats}; "
