@@ -11,6 +11,7 @@ fails, every other one passes.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,6 +266,51 @@ def test_demo_and_domain_commands_through_the_cli(
     )
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _worker_is_replaced(server: int, port: int) -> None:
+    """`serve --workers 2` starts a new worker when one is killed, and keeps serving."""
+    import signal
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2:  # the supervisor's children (the workers; maybe a tracker)
+        assert time.monotonic() < deadline, "two workers did not start"
+        workers = {p for p in _children(server) if "spawn_main" in _cmdline(p)}
+        time.sleep(0.2)
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    while True:
+        now = {p for p in _children(server) if "spawn_main" in _cmdline(p)}
+        if len(now) == 2 and victim not in now:
+            break
+        assert time.monotonic() < deadline, f"no worker replaced {victim}: {now}"
+        time.sleep(0.2)
+    for _ in range(5):
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def test_serve_and_worker_commands(
     database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -323,6 +369,28 @@ def test_serve_and_worker_commands(
                     time.sleep(0.2)
             assert response.status_code == 200
             assert response.json() == {"status": "ok"}
+            if workers == "2":
+                _worker_is_replaced(server.pid, port)
         finally:
             server.terminate()
             server.wait(timeout=30)
+    # A port taken by another program: a clear message and exit code 1, no worker loop.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = subprocess.run(
+            [
+                command,
+                "serve",
+                "--port",
+                str(taken.getsockname()[1]),
+                "--workers",
+                "2",
+            ],
+            env=os.environ.copy(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert busy.returncode == 1, busy.stderr.decode()[-2000:]
+    assert b"Cannot listen on 127.0.0.1:" in busy.stderr

@@ -6,8 +6,10 @@ each worker listens on a socket of its own bound to the same address, so the ker
 spreads new connections over the workers evenly. With a single shared socket (uvicorn's
 own ``--workers``) the first worker to wake up takes a whole burst of connections: a
 client that opens a few keep-alive connections at once, a proxy for instance, may then
-load one worker while the others idle. A worker that exits unexpectedly is started again;
-Ctrl-C or SIGTERM stops them all.
+load one worker while the others idle. A worker that exits after it started serving is
+started again; one that fails before (it would only fail again: a broken setting, a port
+taken by another program) stops the server with exit code 1. Ctrl-C or SIGTERM stops them
+all.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import multiprocessing
 import signal
 import socket
 import sys
-import time
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
 from types import FrameType
 from typing import Annotated
 
@@ -29,10 +31,6 @@ from microcred.config import Settings
 from microcred.web.app import create_app
 
 __all__ = ["serve"]
-
-#: A worker that exits sooner than this after its start is not restarted (it would only
-#: fail again, e.g. on a port taken by another program): the server stops instead.
-_HEALTHY_AFTER_SECONDS = 10.0
 
 
 def serve(
@@ -100,7 +98,20 @@ def _check_free(host: str, port: int) -> None:
         raise typer.Exit(1) from None
 
 
-def _worker(host: str, port: int, access_log: bool) -> None:  # pragma: no cover - child
+class _Server(uvicorn.Server):
+    """A uvicorn server that tells the supervisor when it serves."""
+
+    def __init__(self, config: uvicorn.Config, ready: Event) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            self._ready.set()
+
+
+def _worker(host: str, port: int, access_log: bool, ready: Event) -> None:  # pragma: no cover
     sock = _listening_socket(host, port)
     sock.listen(2048)
     config = uvicorn.Config(
@@ -109,19 +120,20 @@ def _worker(host: str, port: int, access_log: bool) -> None:  # pragma: no cover
         proxy_headers=True,
         access_log=access_log,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    _Server(config, ready).run(sockets=[sock])
 
 
 def _supervise(host: str, port: int, workers: int, access_log: bool) -> int:
     context = multiprocessing.get_context("spawn")
-    running: dict[int, tuple[BaseProcess, float]] = {}
+    running: dict[int, tuple[BaseProcess, Event]] = {}
     stopping = False
 
     def start() -> None:
-        process = context.Process(target=_worker, args=(host, port, access_log))
+        ready = context.Event()
+        process = context.Process(target=_worker, args=(host, port, access_log, ready))
         process.start()
         assert process.pid is not None
-        running[process.pid] = (process, time.monotonic())
+        running[process.pid] = (process, ready)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -137,16 +149,16 @@ def _supervise(host: str, port: int, workers: int, access_log: bool) -> int:
             start()
         while running:
             wait([process.sentinel for process, _ in running.values()])
-            for pid, (process, started) in list(running.items()):
+            for pid, (process, ready) in list(running.items()):
                 if process.is_alive():
                     continue
                 process.join()
                 del running[pid]
                 if stopping:
                     continue
-                if time.monotonic() - started < _HEALTHY_AFTER_SECONDS:
+                if not ready.is_set():
                     typer.echo(
-                        f"A worker exited with code {process.exitcode} right after starting; "
+                        f"A worker exited with code {process.exitcode} before serving; "
                         "stopping (see its error above).",
                         err=True,
                     )
