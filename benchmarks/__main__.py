@@ -58,6 +58,12 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}x" if value < 1 else f"{value:.1f}x"
+
+
 def table(rows: list[Row]) -> str:
     """The results as a Markdown table."""
     lines = [
@@ -68,7 +74,7 @@ def table(rows: list[Row]) -> str:
         ratio = row.ratio
         lines.append(
             f"| {row.group} | {row.name} | {_fmt(row.ours)} | {_fmt(row.reference)} | "
-            f"{'-' if ratio is None else f'{ratio:.1f}x'} | {row.unit} | "
+            f"{_ratio(ratio)} | {row.unit} | "
             f"{row.reference_name or '-'} | {row.note} |"
         )
     return "\n".join(lines)
