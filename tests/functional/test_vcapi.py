@@ -256,9 +256,23 @@ def test_a_credential_needing_another_server_is_verified_in_the_network_pool(
     monkeypatch.setattr(vcapi, "HttpsFetcher", FakeHttps)
     credential = sign({**unsigned(), "issuer": did}, key, verification_method=f"{did}#key-1")
     app = make_app(make_settings(allow_network=True))
+    limiters: list[Any] = []
+    real_run_sync = vcapi.to_thread.run_sync
+
+    async def recording_run_sync(*args: Any, **kwargs: Any) -> Any:
+        limiters.append(kwargs["limiter"])
+        return await real_run_sync(*args, **kwargs)
+
+    monkeypatch.setattr(vcapi.to_thread, "run_sync", recording_run_sync)
     with TestClient(app, base_url="http://localhost:8000") as client:
         answer = client.post("/credentials/verify", json={"verifiableCredential": credential})
+        # Cold caches: the database pass (trust entries), then the network pass.
+        assert limiters == [app.state.verify_limiter, app.state.network_limiter]
+        again = client.post("/credentials/verify", json={"verifiableCredential": credential})
+        # Warm: from the event loop straight to the network pass.
+        assert limiters[2:] == [app.state.network_limiter]
     assert answer.status_code == 200, answer.text
+    assert again.status_code == 200, again.text
     assert set(fetched) == {"https://issuer.example/.well-known/did.json"}
     fetches = len(fetched)
     assert app.state.network_limiter.borrowed_tokens == 0

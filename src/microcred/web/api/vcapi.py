@@ -28,7 +28,8 @@ never). A request is verified in up to three passes, each allowed to wait on mor
    thread of ``network_limiter`` (16 at once), where waiting on a remote server holds up
    no one else.
 
-Every pass verifies the whole credential; an earlier pass's partial work is dropped.
+Every pass verifies the whole credential; an earlier pass's partial work is dropped. A
+credential that needs another server goes from the first pass straight to the third.
 """
 
 from __future__ import annotations
@@ -162,9 +163,9 @@ def _verify(
     challenge: str | None,
     domain: str | None,
     mode: str,
-) -> Response | None:
-    """One pass: the answer, or None when the credential needs what this pass may not
-    wait for (``cached``: the database; ``database``: another server)."""
+) -> Response | str:
+    """One pass: the answer, or the pass the credential needs instead (``database`` or
+    ``network``) when it needs what this pass may not wait for."""
     state = request.app.state
     settings: Settings = state.settings
     cache: StatusListCache | None = getattr(state, "status_list_cache", None)
@@ -189,7 +190,7 @@ def _verify(
                 document, fetcher=fetcher, challenge=challenge, domain=domain, status_cache=cache
             )
             if fetcher.missed:
-                return None
+                return _DATABASE
             add_platform_checks(
                 report,
                 db,
@@ -199,13 +200,17 @@ def _verify(
                 cached_only=cached_only,
             )
         except NotCached:
-            return None
+            return _DATABASE
         except FetchError:
-            if deferred.asked or fetcher.missed:
-                return None
+            if fetcher.missed:
+                return _DATABASE
+            if deferred.asked:
+                return _NETWORK
             raise
-        if deferred.asked or fetcher.missed:
-            return None
+        if fetcher.missed:
+            return _DATABASE
+        if deferred.asked:
+            return _NETWORK
         return _response(report)
 
 
@@ -218,15 +223,15 @@ async def _verified(
     state = request.app.state
     check = partial(_verify, document, request=request, challenge=challenge, domain=domain)
     answer = check(mode=_CACHED)
-    if answer is None:
+    if answer == _DATABASE:
         answer = await to_thread.run_sync(
             partial(check, mode=_DATABASE), limiter=state.verify_limiter
         )
-    if answer is None:
+    if answer == _NETWORK:
         answer = await to_thread.run_sync(
             partial(check, mode=_NETWORK), limiter=state.network_limiter
         )
-        assert answer is not None
+    assert isinstance(answer, Response)
     return answer
 
 
