@@ -283,3 +283,29 @@ def test_a_credential_needing_another_server_is_verified_in_the_network_pool(
         refused = client.post("/credentials/verify", json={"verifiableCredential": credential})
     assert refused.status_code == 400
     assert len(fetched) == fetches
+
+
+def test_pages_read_status_lists_through_the_app_cache(
+    client: TestClient, tokens: dict[str, Any], connection: Connection
+) -> None:
+    """A request's DbSession carries the app's document cache: the public credential page
+    (which verifies the credential) reads the status lists once, not on every visit."""
+    vc = client.post(
+        "/credentials/issue", json={"credential": unsigned()}, headers=tokens["issue"]
+    ).json()["verifiableCredential"]
+    path = "/credentials/" + vc["id"].rsplit("/", 1)[1]
+    html = {"Accept": "text/html"}
+    for _ in range(2):  # the first visit also signs and stores the lists
+        assert client.get(path, headers=html).status_code == 200
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        page = client.get(path, headers=html)
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert page.status_code == 200 and "Valid" in page.text, page.text[:500]
+    assert seen and not [s for s in seen if "status_lists" in s], seen

@@ -4,7 +4,9 @@
     def rotate(slug: str, db: DbSession, principal: Principal, master_key: MasterKey): ...
 
 * ``DbSession``: a Session per request, committed when the route returns, rolled back
-  when it raises.
+  when it raises. It carries the app's document cache (:func:`document_cache_of`), so
+  that every verification a page or route makes reads this server's status lists and DID
+  documents through it.
 * ``AppSettings``: the app's :class:`~microcred.config.Settings`.
 * ``MasterKey``: the master key bytes (organisation signing keys are encrypted with a key
   derived from it, see :mod:`microcred.accounts.keys`).
@@ -53,6 +55,7 @@ __all__ = [
     "OptionalPrincipal",
     "Principal",
     "VerifyCaches",
+    "document_cache_of",
     "master_key_bytes",
     "require_scopes",
 ]
@@ -98,9 +101,21 @@ def _master_key(settings: AppSettings) -> bytes:
 MasterKey = Annotated[bytes, Depends(_master_key)]
 
 
+#: ``Session.info`` key of the app's document cache (see :func:`document_cache_of`).
+DOCUMENT_CACHE = "microcred_document_cache"
+
+
+def document_cache_of(session: Session) -> LocalDocumentCache | None:
+    """The app's :class:`LocalDocumentCache` carried by a request's ``DbSession``."""
+    cache = session.info.get(DOCUMENT_CACHE)
+    return cache if isinstance(cache, LocalDocumentCache) else None
+
+
 def _db(request: Request) -> Iterator[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session, session.begin():
+        # Every fetcher built on this session reads through the app's document cache.
+        session.info[DOCUMENT_CACHE] = getattr(request.app.state, "document_cache", None)
         yield session
 
 

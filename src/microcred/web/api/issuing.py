@@ -27,7 +27,14 @@ from microcred.jobs import JobRunner, build_runner
 from microcred.storage import utcnow
 from microcred.verification.fetching import HttpsFetcher
 from microcred.web.api import pathways as pathways_api
-from microcred.web.deps import AppSettings, CurrentUser, DbSession, MasterKey, Principal
+from microcred.web.deps import (
+    AppSettings,
+    CurrentUser,
+    DbSession,
+    MasterKey,
+    Principal,
+    document_cache_of,
+)
 from microcred.web.problems import problem_response
 from microcred.web.schemas.issuing import (
     AwardIn,
@@ -65,15 +72,16 @@ def local_fetcher(
     *,
     cache: LocalDocumentCache | None = None,
 ) -> LocalDocuments:
-    """This app's own documents from the database (through ``cache``, the app's
-    ``document_cache``, when given); others over HTTPS (if allowed)."""
+    """This app's own documents from the database, through the app's ``document_cache``
+    (``cache``, else the one a request's ``DbSession`` carries); others over HTTPS (if
+    allowed)."""
     fallback = HttpsFetcher() if settings.allow_network else None
     return LocalDocuments(
         db,
         base_url=settings.public_base_url,
         master_key=master_key,
         fallback=fallback,
-        cache=cache,
+        cache=cache or document_cache_of(db),
     )
 
 
