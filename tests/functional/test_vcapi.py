@@ -4,19 +4,21 @@ presentations, rate limits and bad input (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from tests.functional.test_issuing_api import bearer, issuer, problem
 
 from microcred.credentials.dids.did_web import did_web_document
 from microcred.credentials.keys import KeyPair
 from microcred.credentials.proofs import sign
+from microcred.storage.changes import CHANNEL, ChangeListener
 from microcred.web.api import vcapi
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -309,3 +311,47 @@ def test_pages_read_status_lists_through_the_app_cache(
         event.remove(connection, "before_cursor_execute", record)
     assert page.status_code == 200 and "Valid" in page.text, page.text[:500]
     assert seen and not [s for s in seen if "status_lists" in s], seen
+
+
+def test_served_app_hears_other_processes_writes_at_once(
+    make_app: Any,
+    make_settings: Any,
+    tokens: dict[str, Any],
+    connection: Connection,
+    engine: Engine,
+) -> None:
+    """With the change listener (served apps, PostgreSQL), a write announced by another
+    process makes the cached status lists stale at once, long before the time limit."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite processes rely on the caches' time limit")
+    app = make_app(make_settings(verify_cache_seconds=300))
+    app.state.change_listener = ChangeListener(engine, poll_seconds=0.1)
+    with TestClient(app, base_url="http://localhost:8000") as client:
+        assert app.state.change_listener.connected.wait(10)
+        vc = client.post(
+            "/credentials/issue", json={"credential": unsigned()}, headers=tokens["issue"]
+        ).json()["verifiableCredential"]
+        lists = app.state.document_cache.status_lists
+
+        def verify_once() -> None:
+            answer = client.post("/credentials/verify", json={"verifiableCredential": vc})
+            assert answer.status_code == 200, answer.text
+
+        for _ in range(3):
+            verify_once()
+        misses = lists.misses
+        verify_once()
+        assert lists.misses == misses  # cached
+        # Another process's write: not through this process's ORM, announced on commit.
+        connection.exec_driver_sql("UPDATE status_lists SET signed_json = NULL")
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_notify(:c, 'status_lists')"), {"c": CHANNEL})
+            other.commit()
+        deadline = time.monotonic() + 10
+        while True:
+            verify_once()
+            if lists.misses > misses:
+                break
+            assert time.monotonic() < deadline, "the other process's write was not heard"
+            time.sleep(0.05)
+    assert not app.state.change_listener.connected.is_set()  # stopped with the app

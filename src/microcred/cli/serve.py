@@ -56,7 +56,7 @@ def serve(
     settings = Settings.load()  # checked here, so that a bad setting stops us at once
     if workers == 1:
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, listen_for_changes=True),
             host=host,
             port=port,
             proxy_headers=True,

@@ -25,6 +25,7 @@ from microcred.jobs import InProcessRunner, ProcrastinateRunner
 from microcred.quality.trust import TrustCache
 from microcred.storage import create_engine
 from microcred.storage import session_factory as make_session_factory
+from microcred.storage.changes import ChangeListener
 from microcred.web.api import accounts as accounts_api
 from microcred.web.api import assessment as assessment_api
 from microcred.web.api import catalogue as catalogue_api
@@ -74,12 +75,15 @@ def create_app(
     *,
     engine: Engine | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    listen_for_changes: bool = False,
 ) -> FastAPI:
     """The microcred web application for ``settings``.
 
     ``engine`` defaults to one built from ``settings.resolved_database_url``;
     ``session_factory`` defaults to one bound to that engine (tests pass their own, bound
-    to a rolled-back connection).
+    to a rolled-back connection). ``listen_for_changes`` (served apps): on PostgreSQL,
+    while the app runs, other processes' writes make its caches stale at once
+    (:class:`~microcred.storage.changes.ChangeListener`).
     """
     if engine is None:
         engine = create_engine(settings.resolved_database_url)
@@ -105,6 +109,9 @@ def create_app(
     # trust entries, endorsements), reused for MICROCRED_VERIFY_CACHE_SECONDS.
     app.state.document_cache = LocalDocumentCache(seconds=settings.verify_cache_seconds)
     app.state.trust_cache = TrustCache(seconds=settings.verify_cache_seconds)
+    app.state.change_listener = (
+        ChangeListener(engine) if listen_for_changes and settings.verify_cache_seconds else None
+    )
     # Threads for the VC API verify endpoints (see microcred.web.api.vcapi).
     app.state.verify_limiter, app.state.network_limiter = vcapi_api.limiters()
     install_problem_handlers(app)
@@ -138,15 +145,23 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app for settings from the environment (``microcred serve --workers N`` and
     ``uvicorn --factory microcred.web.app:app_from_environment``)."""
-    return create_app(Settings.load())
+    return create_app(Settings.load(), listen_for_changes=True)
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """On shutdown, stop the job runner the app started (the in-process thread on SQLite,
-    procrastinate's connection pool on PostgreSQL)."""
-    yield
-    stop_job_runner(app)
+    procrastinate's connection pool on PostgreSQL). While it runs, the change listener (if
+    any) counts other processes' writes."""
+    listener: ChangeListener | None = app.state.change_listener
+    if listener is not None:
+        listener.start()
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener.stop()
+        stop_job_runner(app)
 
 
 def stop_job_runner(app: FastAPI) -> None:
