@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     #: endorsements). Writes by the same process are seen at once; writes by other
     #: processes (other workers, the job worker) within this many seconds. 0 turns it off.
     verify_cache_seconds: float = Field(default=2.0, ge=0, le=300)
+    #: The job worker reads each consumed trust registry again when its last reading is
+    #: older than this many hours (0: only `microcred trust refresh` or the API does).
+    trust_refresh_hours: float = Field(default=24.0, ge=0, le=24 * 366)
 
     @model_validator(mode="after")
     def _production_refuses_placeholders(self) -> Settings:

@@ -239,6 +239,10 @@ def test_demo_and_domain_commands_through_the_cli(
     assert [e["issuer"] for e in registry["entries"]] == [
         "did:web:issuers.example.org:orgs:northbridge-university"
     ]
+    # Consume that file as a registry; read it again only when due.
+    assert "1 issuers" in cli(capsys, "trust", "add-registry", str(registry_file))
+    assert "No registry is due." in cli(capsys, "trust", "refresh", "--due")
+    assert "1 issuers" in cli(capsys, "trust", "refresh")
 
     assert "northbridge-university/data-foundations" in cli(capsys, "pathways", "list")
     assert "0 awarded" in cli(capsys, "pathways", "evaluate")  # already awarded by the demo

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -182,11 +182,27 @@ def add_registry(
 
 
 @app.command("refresh")
-def refresh() -> None:
-    """Read every configured registry again."""
+def refresh(
+    due: Annotated[
+        bool,
+        typer.Option(
+            "--due",
+            help="Only registries last read more than MICROCRED_TRUST_REFRESH_HOURS ago "
+            "(what the job worker does every hour).",
+        ),
+    ] = False,
+) -> None:
+    """Read every configured registry again (or only those that are due)."""
     settings = Settings.load()
     with database_session(settings) as session:
-        for row in registry.list_registries(session):
+        if due:
+            age = timedelta(hours=settings.trust_refresh_hours)
+            rows = list(registry.due_registries(session, max_age=age))
+            if not rows:
+                typer.echo("No registry is due.")
+        else:
+            rows = list(registry.list_registries(session))
+        for row in rows:
             registry.refresh_registry(session, row, fetcher=_fetcher(settings))
             typer.echo(
                 f"{row.id}  {row.name}: {row.entry_count} issuers"

@@ -42,6 +42,11 @@ class TaskContext:
     workers: int | None = None
     #: Test seam for bulk runs (see :func:`microcred.issuing.bulk.run_batch`).
     after_row: Callable[[int], None] | None = field(default=None, repr=False)
+    #: Whether tasks may read documents over HTTPS (``MICROCRED_ALLOW_NETWORK``).
+    allow_network: bool = False
+    #: Consumed trust registries are read again when older than this (None: never on a
+    #: schedule); see :mod:`microcred.jobs.trust`.
+    trust_refresh: timedelta | None = None
 
 
 def issue_batch(context: TaskContext, batch_id: int) -> BatchCounts:

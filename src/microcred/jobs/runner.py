@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from datetime import timedelta
 from typing import Any, Protocol
 
 import procrastinate
@@ -15,6 +16,7 @@ from microcred.config import Settings
 from microcred.errors import InvalidInput, MicrocredError
 from microcred.issuing import tasks
 from microcred.issuing.delivery import MailSettings
+from microcred.jobs.trust import refresh_registries
 
 __all__ = [
     "TASK_NAMES",
@@ -29,7 +31,7 @@ __all__ = [
 
 logger = logging.getLogger("microcred.jobs")
 
-TASK_NAMES = ("issue_batch", "deliver_mail", "sweep")
+TASK_NAMES = ("issue_batch", "deliver_mail", "sweep", "refresh_registries")
 
 
 class JobRunner(Protocol):
@@ -53,6 +55,10 @@ def task_context(settings: Settings, factory: sessionmaker[Session]) -> tasks.Ta
             password=settings.smtp_password.get_secret_value(),
             starttls=settings.smtp_starttls,
         ),
+        allow_network=settings.allow_network,
+        trust_refresh=(
+            timedelta(hours=settings.trust_refresh_hours) if settings.trust_refresh_hours else None
+        ),
     )
 
 
@@ -64,6 +70,8 @@ def run_task(context: tasks.TaskContext, task_name: str, **kwargs: Any) -> None:
         tasks.deliver_mail(context)
     elif task_name == "sweep":
         tasks.sweep(context)
+    elif task_name == "refresh_registries":
+        refresh_registries(context)
     else:
         raise InvalidInput(f"Unknown task {task_name!r}; known: {', '.join(TASK_NAMES)}.")
 
@@ -82,7 +90,8 @@ class InProcessRunner:
     """A daemon thread that runs enqueued tasks one at a time (SQLite deployments).
 
     Every ``poll_seconds`` without work it runs ``sweep``, which finishes batches and mail
-    left behind (e.g. by a restart). Errors are logged and the thread goes on.
+    left behind (e.g. by a restart), and ``refresh_registries`` (only registries that are
+    due are read). Errors are logged and the thread goes on.
     """
 
     def __init__(self, context: tasks.TaskContext, *, poll_seconds: float = 30.0) -> None:
@@ -119,6 +128,7 @@ class InProcessRunner:
                 item = self._queue.get(timeout=self.poll_seconds)
             except queue.Empty:
                 self._run("sweep", {})
+                self._run("refresh_registries", {})
                 continue
             try:
                 if item is None:

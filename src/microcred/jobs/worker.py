@@ -9,6 +9,7 @@ import procrastinate
 from sqlalchemy.engine import make_url
 
 from microcred.issuing import tasks
+from microcred.jobs.trust import refresh_registries
 
 __all__ = ["QUEUE", "blueprint", "build_procrastinate_app", "libpq_conninfo", "run_worker"]
 
@@ -40,6 +41,14 @@ def blueprint() -> procrastinate.Blueprint:
     def sweep(job_context: procrastinate.JobContext, timestamp: int | None = None) -> None:
         del timestamp
         tasks.sweep(_context(job_context))
+
+    @bp.periodic(cron="17 * * * *")
+    @bp.task(name="refresh_registries", queue=QUEUE, pass_context=True)
+    def refresh_trust_registries(
+        job_context: procrastinate.JobContext, timestamp: int | None = None
+    ) -> None:
+        del timestamp
+        refresh_registries(_context(job_context))
 
     return bp
 

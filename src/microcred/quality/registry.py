@@ -33,11 +33,11 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from microcred.accounts.models import Organisation
@@ -61,9 +61,11 @@ __all__ = [
     "REGISTRY_CONTEXTS",
     "ParsedRegistry",
     "add_registry",
+    "due_registries",
     "get_registry",
     "list_registries",
     "parse_registry",
+    "refresh_due",
     "refresh_registry",
     "registry_credential",
     "registry_json",
@@ -476,3 +478,31 @@ def refresh_registry(
     )
     session.flush()
     return registry
+
+
+def due_registries(
+    session: Session, *, max_age: timedelta, now: datetime | None = None
+) -> Sequence[TrustRegistry]:
+    """The registries never read, or last read more than ``max_age`` ago, oldest first."""
+    cutoff = (now or utcnow()) - max_age
+    return session.scalars(
+        select(TrustRegistry)
+        .where(or_(TrustRegistry.refreshed_at.is_(None), TrustRegistry.refreshed_at <= cutoff))
+        .order_by(TrustRegistry.refreshed_at.is_not(None), TrustRegistry.refreshed_at)
+    ).all()
+
+
+def refresh_due(
+    session: Session,
+    *,
+    fetcher: Fetcher | None,
+    max_age: timedelta,
+    now: datetime | None = None,
+) -> list[TrustRegistry]:
+    """Read again every registry last read more than ``max_age`` ago (what the job worker
+    runs on a schedule, ``MICROCRED_TRUST_REFRESH_HOURS``); the registries refreshed."""
+    refreshed = []
+    for row in due_registries(session, max_age=max_age, now=now):
+        refresh_registry(session, row, fetcher=fetcher)
+        refreshed.append(row)
+    return refreshed

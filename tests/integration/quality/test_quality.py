@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,11 @@ from microcred.credentials.report import CheckStatus, VerificationReport
 from microcred.credentials.verify import verify
 from microcred.errors import PermissionDenied
 from microcred.issuing import service as issuing
+from microcred.issuing.delivery import MailSettings
 from microcred.issuing.documents import LocalDocuments
+from microcred.issuing.tasks import TaskContext
+from microcred.jobs import run_task
+from microcred.jobs.trust import refresh_registries
 from microcred.quality import accreditation, endorsements, registry, service
 from microcred.quality.errors import InvalidRegistry, NotQualityBody, SelfAccreditation
 from microcred.quality.trust import (
@@ -316,3 +321,54 @@ def test_trust_cache_follows_this_process_writes(session: Session) -> None:
     assert checks() == {"issuer_trust": "accredited", "endorsements": "endorsed"}
     accreditation.withdraw(session, principal=qa, public_id=accredited.public_id, reason="Lapsed")
     assert checks() == {"issuer_trust": "unknown_issuer", "endorsements": "endorsed"}
+
+
+def test_registries_are_read_again_when_due(session: Session, tmp_path: Path) -> None:
+    """The scheduled refresh reads only registries older than the refresh age (never-read
+    ones first), and the job task does the same with the settings' age."""
+    fresh_path, stale_path = tmp_path / "fresh.json", tmp_path / "stale.json"
+    fresh_path.write_text(json.dumps(DCC_SAMPLE))
+    stale_path.write_text(json.dumps(DCC_SAMPLE))
+    fresh = registry.add_registry(session, str(fresh_path), actor=SYSTEM, name="fresh")
+    stale = registry.add_registry(session, str(stale_path), actor=SYSTEM, name="stale")
+    unread = registry.add_registry(session, str(tmp_path / "missing.json"), actor=SYSTEM)
+    for row in (fresh, stale):
+        registry.refresh_registry(session, row, fetcher=None)
+    stale.refreshed_at = utcnow() - timedelta(hours=30)
+    session.flush()
+    assert [r.id for r in registry.due_registries(session, max_age=timedelta(hours=24))] == [
+        unread.id,
+        stale.id,
+    ]
+    # The stale registry changed meanwhile: one issuer left.
+    smaller = json.loads(json.dumps(DCC_SAMPLE))
+    smaller["registry"].pop("did:key:z6MkSampleIssuerOne")
+    stale_path.write_text(json.dumps(smaller))
+    fresh_path.write_text("{not json")  # not due: not read, keeps its entries
+    done = registry.refresh_due(session, fetcher=None, max_age=timedelta(hours=24))
+    assert [r.id for r in done] == [unread.id, stale.id]
+    assert stale.entry_count == 1 and stale.last_error is None
+    assert unread.entry_count == 0 and unread.last_error  # fail closed, and says why
+    assert fresh.entry_count == 2 and fresh.last_error is None
+    assert registry.due_registries(session, max_age=timedelta(hours=24)) == []
+
+
+def test_refresh_registries_task(session_factory: Any, tmp_path: Path) -> None:
+    path = tmp_path / "dcc.json"
+    path.write_text(json.dumps(DCC_SAMPLE))
+    with session_factory() as session:
+        registry.add_registry(session, str(path), actor=SYSTEM, name="scheduled")
+        session.commit()
+    context = TaskContext(
+        session_factory=session_factory,
+        base_url=BASE,
+        master_key=MASTER,
+        mail=MailSettings(sender="m <m@example.org>", outbox_dir=tmp_path / "outbox"),
+    )
+    assert refresh_registries(context) == 0  # no schedule: nothing is read
+    context.trust_refresh = timedelta(hours=24)
+    run_task(context, "refresh_registries")
+    with session_factory() as session:
+        (row,) = registry.list_registries(session)
+        assert row.entry_count == 2 and row.refreshed_at is not None
+    assert refresh_registries(context) == 0  # read just now: not due
