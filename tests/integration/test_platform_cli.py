@@ -283,7 +283,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _worker_is_replaced(server: int, port: int) -> None:
+def _worker_is_replaced(server: int, port: int, log: Path) -> None:
     """`serve --workers 2` starts a new worker when one is killed, and keeps serving."""
     import signal
     import time
@@ -291,6 +291,11 @@ def _worker_is_replaced(server: int, port: int) -> None:
     import httpx
 
     deadline = time.monotonic() + 60
+    # Both workers serving (one killed before it serves would stop the server instead).
+    while log.read_bytes().count(b"Application startup complete") < 2:
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+        time.sleep(0.1)
+    time.sleep(0.5)
     workers: set[int] = set()
     while len(workers) < 2:  # the supervisor's children (the workers; maybe a tracker)
         assert time.monotonic() < deadline, "two workers did not start"
@@ -302,7 +307,9 @@ def _worker_is_replaced(server: int, port: int) -> None:
         now = {p for p in _children(server) if "spawn_main" in _cmdline(p)}
         if len(now) == 2 and victim not in now:
             break
-        assert time.monotonic() < deadline, f"no worker replaced {victim}: {now}"
+        assert time.monotonic() < deadline, (
+            f"no worker replaced {victim}: {now}\n" + log.read_text(errors="replace")[-2000:]
+        )
         time.sleep(0.2)
     for _ in range(5):
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
@@ -344,6 +351,8 @@ def test_serve_and_worker_commands(
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        log = tmp_path / f"serve-{workers}.log"
+        log_file = log.open("wb")
         server = subprocess.Popen(
             [
                 command,
@@ -357,7 +366,7 @@ def test_serve_and_worker_commands(
             ],
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log_file,
         )
         try:
             deadline = time.monotonic() + 60
@@ -366,18 +375,17 @@ def test_serve_and_worker_commands(
                     response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
                     break
                 except httpx.TransportError:
-                    assert server.poll() is None, (
-                        server.stderr.read().decode() if server.stderr else ""
-                    )
+                    assert server.poll() is None, log.read_text(errors="replace")[-2000:]
                     assert time.monotonic() < deadline, "microcred serve did not start"
                     time.sleep(0.2)
             assert response.status_code == 200
             assert response.json() == {"status": "ok"}
             if workers == "2":
-                _worker_is_replaced(server.pid, port)
+                _worker_is_replaced(server.pid, port, log)
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log_file.close()
     # A port taken by another program: a clear message and exit code 1, no worker loop.
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
