@@ -311,6 +311,12 @@ def test_pages_read_status_lists_through_the_app_cache(
         event.remove(connection, "before_cursor_execute", record)
     assert page.status_code == 200 and "Valid" in page.text, page.text[:500]
     assert seen and not [s for s in seen if "status_lists" in s], seen
+    # The verify page's trust checks read through the app's trust cache too.
+    trust = client.app.state.trust_cache.entries  # type: ignore[attr-defined]
+    for _ in range(2):
+        checked = client.get("/verify", params={"url": vc["id"]})
+        assert checked.status_code == 200, checked.text[:500]
+    assert trust.hits >= 1
 
 
 def test_served_app_hears_other_processes_writes_at_once(

@@ -4,9 +4,9 @@
     def rotate(slug: str, db: DbSession, principal: Principal, master_key: MasterKey): ...
 
 * ``DbSession``: a Session per request, committed when the route returns, rolled back
-  when it raises. It carries the app's document cache (:func:`document_cache_of`), so
-  that every verification a page or route makes reads this server's status lists and DID
-  documents through it.
+  when it raises. It carries the app's caches of what verification reads
+  (:func:`document_cache_of`, :func:`trust_cache_of`; ``MICROCRED_VERIFY_CACHE_SECONDS``),
+  so that every verification a page or route makes reads through them.
 * ``AppSettings``: the app's :class:`~microcred.config.Settings`.
 * ``MasterKey``: the master key bytes (organisation signing keys are encrypted with a key
   derived from it, see :mod:`microcred.accounts.keys`).
@@ -17,8 +17,6 @@
 * ``CurrentUser``: a signed-in user (tokens are refused).
 * ``require_scopes("issue")``: a token principal with all these scopes (for the VC API,
   where the organisation is the token's).
-* ``Caches``: the app's :class:`VerifyCaches` (what verification reads from the database,
-  kept for ``MICROCRED_VERIFY_CACHE_SECONDS``).
 
 Authorisation inside an organisation always goes through
 :func:`microcred.accounts.service.authorize`.
@@ -27,7 +25,6 @@ Authorisation inside an organisation always goes through
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -48,16 +45,15 @@ __all__ = [
     "SESSION_COOKIE",
     "AppSettings",
     "BrowserSessionRow",
-    "Caches",
     "CurrentUser",
     "DbSession",
     "MasterKey",
     "OptionalPrincipal",
     "Principal",
-    "VerifyCaches",
     "document_cache_of",
     "master_key_bytes",
     "require_scopes",
+    "trust_cache_of",
 ]
 
 SESSION_COOKIE = "microcred_session"
@@ -74,22 +70,6 @@ def _settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(_settings)]
 
 
-@dataclass(frozen=True)
-class VerifyCaches:
-    """The app's caches of what verification reads (none: read everything each time)."""
-
-    documents: LocalDocumentCache | None = None
-    trust: TrustCache | None = None
-
-
-def _caches(request: Request) -> VerifyCaches:
-    state = request.app.state
-    return VerifyCaches(state.document_cache, state.trust_cache)
-
-
-Caches = Annotated[VerifyCaches, Depends(_caches)]
-
-
 def master_key_bytes(settings: Settings) -> bytes:
     return settings.master_key.get_secret_value().encode("utf-8")
 
@@ -101,8 +81,8 @@ def _master_key(settings: AppSettings) -> bytes:
 MasterKey = Annotated[bytes, Depends(_master_key)]
 
 
-#: ``Session.info`` key of the app's document cache (see :func:`document_cache_of`).
-DOCUMENT_CACHE = "microcred_document_cache"
+#: ``Session.info`` keys of the app's caches a request's ``DbSession`` carries.
+DOCUMENT_CACHE, TRUST_CACHE = "microcred_document_cache", "microcred_trust_cache"
 
 
 def document_cache_of(session: Session) -> LocalDocumentCache | None:
@@ -111,11 +91,18 @@ def document_cache_of(session: Session) -> LocalDocumentCache | None:
     return cache if isinstance(cache, LocalDocumentCache) else None
 
 
+def trust_cache_of(session: Session) -> TrustCache | None:
+    """The app's :class:`TrustCache` carried by a request's ``DbSession``."""
+    cache = session.info.get(TRUST_CACHE)
+    return cache if isinstance(cache, TrustCache) else None
+
+
 def _db(request: Request) -> Iterator[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session, session.begin():
-        # Every fetcher built on this session reads through the app's document cache.
+        # Every verification made with this session reads through the app's caches.
         session.info[DOCUMENT_CACHE] = getattr(request.app.state, "document_cache", None)
+        session.info[TRUST_CACHE] = getattr(request.app.state, "trust_cache", None)
         yield session
 
 

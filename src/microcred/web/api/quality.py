@@ -42,7 +42,14 @@ from microcred.quality.trust import (
 from microcred.quality.types import z
 from microcred.verification.fetching import HttpsFetcher
 from microcred.web.api.issuing import local_fetcher
-from microcred.web.deps import AppSettings, DbSession, MasterKey, OptionalPrincipal, Principal
+from microcred.web.deps import (
+    AppSettings,
+    DbSession,
+    MasterKey,
+    OptionalPrincipal,
+    Principal,
+    trust_cache_of,
+)
 from microcred.web.schemas.quality import (
     AccreditationIn,
     AccreditationOut,
@@ -69,9 +76,14 @@ def trust_checks(
     cache: TrustCache | None = None,
 ) -> VerificationReport:
     """Add ``issuer_trust`` and ``endorsements`` to ``report`` (after ``verify()``),
-    through ``cache`` (the app's ``trust_cache``) when given."""
+    through the app's ``trust_cache`` (``cache``, else the one a request's ``DbSession``
+    carries)."""
     return add_platform_checks(
-        report, db, base_url=settings.public_base_url, fetcher=fetcher, cache=cache
+        report,
+        db,
+        base_url=settings.public_base_url,
+        fetcher=fetcher,
+        cache=cache or trust_cache_of(db),
     )
 
 

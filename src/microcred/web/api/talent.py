@@ -25,14 +25,7 @@ from microcred.talent.service import search_talent, share_token, shared_items
 from microcred.talent.types import LinkCheck, SharedItem, TalentPage, TalentQuery
 from microcred.web.api.issuing import local_fetcher
 from microcred.web.api.quality import trust_checks
-from microcred.web.deps import (
-    AppSettings,
-    Caches,
-    CurrentUser,
-    DbSession,
-    MasterKey,
-    VerifyCaches,
-)
+from microcred.web.deps import AppSettings, CurrentUser, DbSession, MasterKey
 from microcred.web.ratelimit import rate_limited
 from microcred.web.schemas.talent import (
     BackingOut,
@@ -101,16 +94,9 @@ def _fetched_items(
     return credentials_of(document)
 
 
-def check_link(
-    link: str,
-    db: Session,
-    settings: Settings,
-    master_key: bytes,
-    caches: VerifyCaches | None = None,
-) -> LinkCheck:
+def check_link(link: str, db: Session, settings: Settings, master_key: bytes) -> LinkCheck:
     """Verify every credential behind ``link`` (a share of this platform, its token, or a
-    presentation or credential elsewhere), through the app's ``caches`` when given."""
-    caches = caches or VerifyCaches()
+    presentation or credential elsewhere)."""
     text = link.strip()
     token = share_token(text, base_url=settings.public_base_url)
     if token is not None:
@@ -122,10 +108,10 @@ def check_link(
             "That link holds no credential; ask the candidate to add some to the share.",
             code="empty_link",
         )
-    fetcher = local_fetcher(db, settings, master_key, cache=caches.documents)
+    fetcher = local_fetcher(db, settings, master_key)
     checked = check_items(items, fetcher=fetcher, registered=_registered(db))
     for credential in checked.credentials:
-        trust_checks(credential.report, db, settings, fetcher, cache=caches.trust)
+        trust_checks(credential.report, db, settings, fetcher)
     return checked
 
 
@@ -193,9 +179,9 @@ def talent_page_out(page: TalentPage) -> TalentPageOut:
     dependencies=[Depends(rate_limited("verify"))],
 )
 def verify_link(
-    body: LinkCheckIn, db: DbSession, settings: AppSettings, master_key: MasterKey, caches: Caches
+    body: LinkCheckIn, db: DbSession, settings: AppSettings, master_key: MasterKey
 ) -> LinkCheckOut:
-    return link_check_out(check_link(body.link, db, settings, master_key, caches))
+    return link_check_out(check_link(body.link, db, settings, master_key))
 
 
 @router.get("/api/talent/search", summary="Find learners who opted in, by verified skills")

@@ -26,7 +26,7 @@ from microcred.talent.checking import REASONS
 from microcred.talent.service import MAX_MONTHS, search_talent
 from microcred.talent.types import MAX_SKILLS, TalentPage, TalentQuery
 from microcred.web.api.talent import check_link
-from microcred.web.deps import AppSettings, Caches, DbSession, MasterKey
+from microcred.web.deps import AppSettings, DbSession, MasterKey
 from microcred.web.pages.rendering import page_router, render
 from microcred.web.pages.viewer import SignedIn
 from microcred.web.problems import status_for
@@ -49,7 +49,7 @@ def employers_home(request: Request) -> HTMLResponse:
 
 @router.get("/employers/verify", name="employers_verify")
 def verify_link_page(
-    request: Request, db: DbSession, settings: AppSettings, master_key: MasterKey, caches: Caches
+    request: Request, db: DbSession, settings: AppSettings, master_key: MasterKey
 ) -> HTMLResponse:
     link = request.query_params.get("link", "").strip()
     context: dict[str, Any] = {
@@ -66,7 +66,7 @@ def verify_link_page(
         return render(request, "employers/verify.html", context, status_code=400)
     rate_limited("verify")(request)
     try:
-        context["check"] = check_link(link, db, settings, master_key, caches)
+        context["check"] = check_link(link, db, settings, master_key)
     except MicrocredError as exc:
         context["error"] = exc.message
         return render(request, "employers/verify.html", context, status_code=status_for(exc))

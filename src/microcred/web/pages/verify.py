@@ -32,7 +32,7 @@ from microcred.credentials.report import Check, CheckStatus, VerificationReport
 from microcred.credentials.verify import verify_bytes
 from microcred.web.api.issuing import local_fetcher
 from microcred.web.api.quality import trust_checks
-from microcred.web.deps import AppSettings, Caches, DbSession, MasterKey, VerifyCaches
+from microcred.web.deps import AppSettings, DbSession, MasterKey
 from microcred.web.pages.csrf import CheckedForm
 from microcred.web.pages.rendering import page_router, render
 from microcred.web.ratelimit import rate_limited
@@ -482,16 +482,12 @@ def _fetch(url: str, db: Session, settings: Settings, master_key: bytes) -> byte
     return data
 
 
-def _verify(
-    data: bytes, db: Session, settings: Settings, master_key: bytes, caches: VerifyCaches
-) -> ReportView:
+def _verify(data: bytes, db: Session, settings: Settings, master_key: bytes) -> ReportView:
     if not data.strip():
         raise _InputProblem("That is empty. Paste a credential or choose a file.")
     try:
-        fetcher = local_fetcher(db, settings, master_key, cache=caches.documents)
-        report = trust_checks(
-            verify_bytes(data, fetcher=fetcher), db, settings, fetcher, cache=caches.trust
-        )
+        fetcher = local_fetcher(db, settings, master_key)
+        report = trust_checks(verify_bytes(data, fetcher=fetcher), db, settings, fetcher)
     except MalformedDocument as exc:
         raise _InputProblem(
             f"That is not a credential we can read. {exc.message} A credential is a JSON "
@@ -529,14 +525,14 @@ def _page(
 
 @router.get("/verify", name="verify")
 def verify_page(
-    request: Request, db: DbSession, settings: AppSettings, master_key: MasterKey, caches: Caches
+    request: Request, db: DbSession, settings: AppSettings, master_key: MasterKey
 ) -> HTMLResponse:
     url = request.query_params.get("url", "")
     if not url:
         return _page(request)
     rate_limited("verify")(request)
     try:
-        view = _verify(_fetch(url, db, settings, master_key), db, settings, master_key, caches)
+        view = _verify(_fetch(url, db, settings, master_key), db, settings, master_key)
     except _InputProblem as problem:
         return _page(request, error=problem.message, status=problem.status, url=url[:_MAX_URL])
     return _page(request, view=view, source=f"the address {url[:_MAX_URL]}", url=url)
@@ -568,11 +564,10 @@ def verify_submit(
     db: DbSession,
     settings: AppSettings,
     master_key: MasterKey,
-    caches: Caches,
 ) -> HTMLResponse:
     try:
         data, source = _submitted(form, db, settings, master_key)
-        view = _verify(data, db, settings, master_key, caches)
+        view = _verify(data, db, settings, master_key)
     except _InputProblem as problem:
         url = form.get("url")
         pasted = form.get("credential")
