@@ -151,6 +151,8 @@ def _b64_member(jwk: Mapping[str, Any], name: str) -> bytes:
 
 def _check_alg(jwk: Mapping[str, Any], algorithm: Algorithm) -> None:
     alg = jwk.get("alg")
+    if alg is not None and not isinstance(alg, str):
+        raise KeyFormatError("The JWK member 'alg' must be a string, such as 'EdDSA'.")
     if alg is not None and alg not in _ALGS[algorithm]:
         raise KeyFormatError(
             f"The JWK says alg {alg!r}, which does not fit a {algorithm} key "

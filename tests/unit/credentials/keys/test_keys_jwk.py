@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from microcred.credentials.errors import KeyFormatError
@@ -127,6 +127,8 @@ _jwks = st.dictionaries(
 
 @settings(max_examples=300)
 @given(st.one_of(_jwks, st.dictionaries(st.text(max_size=5), _values, max_size=4)))
+@example({"alg": [], "kty": "RSA"})  # an unhashable alg once raised TypeError
+@example({"alg": {"x": 1}, "kty": "OKP", "crv": "Ed25519", "x": "AA"})
 def test_jwk_parse_raises_only_key_format_error(jwk: dict[str, Any]) -> None:
     for parse in (PublicKey.from_jwk, KeyPair.from_jwk):
         with contextlib.suppress(KeyFormatError):
